@@ -1,0 +1,66 @@
+# The two commands a fresh machine needs: `make run` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+# Tests run with the production profile (DEBUG off); these values only make it start.
+TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-key-not-for-production} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-testserver,localhost,127.0.0.1} \
+	DJANGO_DEBUG=0
+
+.PHONY: help run test lint format migrate demo requirements browser clean
+
+help:
+	@echo "make run           install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test          install and run the whole test suite (DATABASE_URL selects the database)"
+	@echo "make lint          ruff check and format check"
+	@echo "make format        apply ruff's fixes and formatting"
+	@echo "make requirements  re-pin requirements*.txt from requirements*.in"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+# Browser tests drive Debian's Chromium through Playwright; Playwright's own download is not used.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+migrate: $(VENV)/.installed-runtime
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
+
+demo: migrate
+	DJANGO_DEBUG=1 $(MANAGE) load_demo_content
+
+run: demo
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev browser
+	$(TEST_ENV) $(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+requirements: $(VENV)/.installed-dev
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements-dev.txt requirements-dev.in
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

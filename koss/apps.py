@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KossConfig(AppConfig):
+    name = "koss"
+    verbose_name = "KOSS-Portal"

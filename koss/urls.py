@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from . import views
+
+admin.site.site_header = _("KOSS-Portal – Verwaltung")
+admin.site.site_title = _("KOSS-Portal")
+admin.site.index_title = _("Redaktion")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("partner/", include("partners.urls")),
+    path("ueber-uns/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path("kontakt/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
+    path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
+    path("datenschutz/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path(
+        "barrierefreiheit/",
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("health/", views.health, name="health"),
+    path("verwaltung/", admin.site.urls),
+]

@@ -1,0 +1,72 @@
+from django.contrib import admin, messages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Partner, Region, Topic
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "planning_region", "ags"]
+    list_filter = ["kind", "planning_region"]
+    search_fields = ["name", "ags"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "level", "region", "is_published", "updated_at"]
+    list_filter = ["is_published", "kind", "level", "region", "topics"]
+    list_select_related = ["region"]
+    search_fields = ["name", "short_name", "city", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent", "region"]
+    filter_horizontal = ["topics"]
+    readonly_fields = ["created_at", "updated_at"]
+    actions = ["publish", "unpublish"]
+    save_on_top = True
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "is_published"]}),
+        (
+            _("Einordnung"),
+            {"fields": ["kind", "level", "region", "parent", "topics"]},
+        ),
+        (_("Beschreibung"), {"fields": ["summary", "cooperation", "logo", "logo_alt"]}),
+        (
+            _("Kontakt"),
+            {"fields": ["website", "email", "phone", "street", "postal_code", "city"]},
+        ),
+        (_("Verlauf"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.action(description=_("Ausgewählte Partner veröffentlichen"))
+    def publish(self, request, queryset):
+        count = queryset.update(is_published=True)
+        self.message_user(
+            request,
+            ngettext("%d Partner veröffentlicht.", "%d Partner veröffentlicht.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Veröffentlichung ausgewählter Partner zurücknehmen"))
+    def unpublish(self, request, queryset):
+        count = queryset.update(is_published=False)
+        self.message_user(
+            request,
+            ngettext(
+                "%d Partner nicht mehr veröffentlicht.",
+                "%d Partner nicht mehr veröffentlicht.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )

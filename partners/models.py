@@ -1,0 +1,229 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from koss.validators import validate_image_upload
+
+
+class PlanningRegion(models.TextChoices):
+    """Thüringen's four regional planning communities (Regionale Planungsgemeinschaften)."""
+
+    NORD = "nord", _("Nordthüringen")
+    MITTE = "mitte", _("Mittelthüringen")
+    OST = "ost", _("Ostthüringen")
+    SUEDWEST = "suedwest", _("Südwestthüringen")
+
+
+class Region(models.Model):
+    """A district of Thüringen, or the statewide / nationwide scope of a partner."""
+
+    class Kind(models.TextChoices):
+        LANDKREIS = "landkreis", _("Landkreis")
+        KREISFREIE_STADT = "stadt", _("Kreisfreie Stadt")
+        STATEWIDE = "land", _("Thüringenweit")
+        NATIONWIDE = "bund", _("Bundesweit")
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("Kurzname in der Adresse"),
+        max_length=100,
+        unique=True,
+        help_text=_("Steht in geteilten Filter-Adressen, z. B. /partner/?region=erfurt."),
+    )
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind)
+    ags = models.CharField(
+        _("Kreisschlüssel"),
+        max_length=5,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Amtlicher Gemeindeschlüssel des Kreises (z. B. 16051 für Erfurt)."),
+    )
+    planning_region = models.CharField(
+        _("Planungsregion"),
+        max_length=20,
+        choices=PlanningRegion,
+        blank=True,
+        help_text=_("Leer bei thüringen- und bundesweit."),
+    )
+
+    class Meta:
+        verbose_name = _("Region")
+        verbose_name_plural = _("Regionen")
+        # Districts alphabetically, then the statewide and nationwide scopes.
+        ordering = [
+            models.Case(
+                models.When(kind__in=["land", "bund"], then=models.Value(1)),
+                default=models.Value(0),
+            ),
+            "name",
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_district(self):
+        return self.kind in {self.Kind.LANDKREIS, self.Kind.KREISFREIE_STADT}
+
+
+class Topic(models.Model):
+    """A topic KOSS works on with its partners, e.g. "Sozialraumorientierung"."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    slug = models.SlugField(_("Kurzname in der Adresse"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("Thema")
+        verbose_name_plural = _("Themen")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Staff may look at unpublished partners (as a preview); everyone else sees published."""
+        if user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+
+class Partner(models.Model):
+    class Kind(models.TextChoices):
+        WELFARE_ASSOCIATION = "wohlfahrtsverband", _("Wohlfahrtsverband")
+        LEAGUE = "liga", _("Kreis- oder Stadtliga")
+        AUTHORITY = "behoerde", _("Ministerium oder Behörde")
+        PLANNING_COMMUNITY = "planungsgemeinschaft", _("Regionale Planungsgemeinschaft")
+        ASSOCIATION = "fachverband", _("Verein oder Fachverband")
+        RESEARCH = "forschung", _("Forschung und Wissenschaft")
+        OTHER = "sonstige", _("Sonstige")
+
+    class Level(models.TextChoices):
+        MUNICIPAL = "kommunal", _("Kommunal")
+        REGIONAL = "regional", _("Regional")
+        STATE = "land", _("Land")
+        NATIONAL = "bund", _("Bund")
+
+    name = models.CharField(_("Name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("Kurzname"),
+        max_length=50,
+        blank=True,
+        help_text=_("Gebräuchliche Abkürzung, z. B. „AWO“ oder „TMASGFF“."),
+    )
+    slug = models.SlugField(
+        _("Kurzname in der Adresse"),
+        max_length=200,
+        unique=True,
+        help_text=_("Bestimmt die Adresse der Partnerseite: /partner/<kurzname>/."),
+    )
+    kind = models.CharField(_("Art"), max_length=30, choices=Kind)
+    level = models.CharField(_("Ebene"), max_length=20, choices=Level)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="partners",
+        verbose_name=_("Region"),
+        help_text=_("Der Kreis oder die kreisfreie Stadt; sonst thüringen- oder bundesweit."),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="partners", verbose_name=_("Themen der Zusammenarbeit")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("Übergeordnete Organisation"),
+        help_text=_("Z. B. das Ministerium einer Stabsstelle oder die LIGA einer Kreisliga."),
+    )
+    summary = models.CharField(
+        _("Kurzbeschreibung"),
+        max_length=300,
+        help_text=_("Ein bis zwei Sätze für die Übersicht und Suchmaschinen."),
+    )
+    cooperation = models.TextField(
+        _("Zusammenarbeit mit KOSS"),
+        blank=True,
+        help_text=_(
+            "Wie KOSS mit dieser Organisation zusammenarbeitet. Leerzeilen trennen Absätze."
+        ),
+    )
+    website = models.URLField(_("Website"), blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    logo = models.ImageField(
+        _("Logo"),
+        upload_to="partners/logos/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("PNG, JPEG oder WebP, höchstens 2 MB."),
+    )
+    logo_alt = models.CharField(
+        _("Alternativtext des Logos"),
+        max_length=200,
+        blank=True,
+        help_text=_("Was das Logo zeigt, für Menschen, die es nicht sehen, z. B. „Logo der AWO“."),
+    )
+    is_published = models.BooleanField(
+        _("veröffentlicht"),
+        default=False,
+        help_text=_("Nur veröffentlichte Partner erscheinen auf der Website."),
+    )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Partner")
+        verbose_name_plural = _("Partner")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True) | ~models.Q(parent=models.F("pk")),
+                name="partner_not_own_parent",
+            ),
+        ]
+        indexes = [models.Index(fields=["is_published", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.logo and not self.logo_alt:
+            raise ValidationError(
+                {"logo_alt": _("Bitte beschreiben Sie das Logo für Menschen, die es nicht sehen.")}
+            )
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("Eine Organisation kann nicht sich selbst untergeordnet sein.")}
+                )
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+    @property
+    def display_name(self):
+        if self.short_name and self.short_name not in self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
+    @property
+    def has_address(self):
+        return bool(self.street or self.postal_code or self.city)

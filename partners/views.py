@@ -1,0 +1,64 @@
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+
+from koss.validators import image_content_type
+
+from .filters import PartnerFilter
+from .models import Partner
+
+PARTNERS_PER_PAGE = 20
+
+
+def partner_list(request):
+    filterset = PartnerFilter(
+        request.GET,
+        queryset=Partner.objects.published().select_related("region").prefetch_related("topics"),
+    )
+    # get_page() turns a missing or malformed page number into the first page and one past the
+    # end into the last page, so a stale shared link still shows results.
+    page = Paginator(filterset.qs, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partners/partner_list.html",
+        {"filter": filterset, "page_obj": page, "is_filtered": filterset.form.has_changed()},
+    )
+
+
+def partner_detail(request, slug):
+    partner = get_object_or_404(
+        Partner.objects.visible_to(request.user)
+        .select_related("region", "parent")
+        .prefetch_related("topics"),
+        slug=slug,
+    )
+    children = partner.children.visible_to(request.user).select_related("region")
+    parent = partner.parent
+    if parent is not None and not (parent.is_published or request.user.is_staff):
+        parent = None
+    return render(
+        request,
+        "partners/partner_detail.html",
+        {"partner": partner, "parent": parent, "children": children},
+    )
+
+
+def partner_logo(request, slug):
+    partner = get_object_or_404(Partner.objects.visible_to(request.user), slug=slug)
+    if not partner.logo:
+        raise Http404
+    try:
+        logo = partner.logo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = image_content_type(logo)
+    if content_type is None:
+        logo.close()
+        raise Http404
+    response = FileResponse(logo, content_type=content_type)
+    if partner.is_published:
+        patch_cache_control(response, public=True, max_age=86400)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response

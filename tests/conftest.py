@@ -1,0 +1,46 @@
+import pytest
+from django.core.management import call_command
+
+from .factories import make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static():
+    """Tests run with the production static storage, which needs the hashed-file manifest."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def staff_user(db):
+    return make_user("redaktion@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def member_user(db):
+    return make_user("mitglied@example.org")
+
+
+@pytest.fixture
+def former_member_user(db):
+    return make_user("ehemalig@example.org")
+
+
+@pytest.fixture(params=["anonymous", "member", "former_member"])
+def non_staff_client(request, client, db):
+    """A client as each visitor who is not staff: the rules of public pages hold for all of them."""
+    if request.param != "anonymous":
+        client.force_login(request.getfixturevalue(f"{request.param}_user"))
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"

@@ -1,0 +1,52 @@
+"""Smoke test over every ModelAdmin: changelist, search, add form, change form."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from .factories import make_partner, make_topic
+
+pytestmark = pytest.mark.django_db
+
+MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+@pytest.fixture
+def content():
+    parent = make_partner("Dachverband")
+    make_partner("Kreisliga", parent=parent, topics=[make_topic()])
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), MODEL_ADMINS, ids=[m._meta.label for m, _ in MODEL_ADMINS]
+)
+def test_model_admin_pages_render(staff_client, content, model, model_admin):
+    info = (model._meta.app_label, model._meta.model_name)
+    changelist = reverse("admin:{}_{}_changelist".format(*info))
+    assert staff_client.get(changelist).status_code == 200
+    if model_admin.search_fields:
+        assert staff_client.get(changelist, {"q": "verband"}).status_code == 200
+    assert staff_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+    instance = model._default_manager.first()
+    if instance is not None:
+        change = reverse("admin:{}_{}_change".format(*info), args=[instance.pk])
+        assert staff_client.get(change).status_code == 200
+
+
+def test_admin_is_closed_to_visitors_and_members(non_staff_client):
+    response = non_staff_client.get(reverse("admin:partners_partner_changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_parent_autocomplete_finds_partners(staff_client, content):
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "Dach",
+            "app_label": "partners",
+            "model_name": "partner",
+            "field_name": "parent",
+        },
+    )
+    assert [result["text"] for result in response.json()["results"]] == ["Dachverband"]
