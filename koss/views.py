@@ -4,16 +4,15 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from partners.models import Partner
+from partners.map import partner_map
 
 
 def home(request):
-    partners = Partner.objects.published()
-    return render(
-        request,
-        "home.html",
-        {"partner_count": partners.count()},
+    network = partner_map()
+    partner_count = sum(group["total"] for group in network["groups"]) + sum(
+        item["count"] for item in network["beyond"]
     )
+    return render(request, "home.html", {"partner_count": partner_count, "map": network})
 
 
 @require_GET

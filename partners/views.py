@@ -6,6 +6,7 @@ from django.utils.cache import patch_cache_control
 from koss.validators import image_content_type
 
 from .filters import PartnerFilter
+from .map import partner_map
 from .models import Partner
 
 PARTNERS_PER_PAGE = 20
@@ -19,10 +20,16 @@ def partner_list(request):
     # get_page() turns a missing or malformed page number into the first page and one past the
     # end into the last page, so a stale shared link still shows results.
     page = Paginator(filterset.qs, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
+    current_region = filterset.form.cleaned_data.get("region") if filterset.is_bound else None
     return render(
         request,
         "partners/partner_list.html",
-        {"filter": filterset, "page_obj": page, "is_filtered": filterset.form.has_changed()},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "is_filtered": filterset.form.has_changed(),
+            "map": partner_map(current_region),
+        },
     )
 
 

@@ -7,6 +7,7 @@ import os
 
 import pytest
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("KOSS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -21,6 +22,20 @@ CHROMIUM_ARGS = [
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def live_server(collected_static):
+    """pytest-django's live server, but static files come through WhiteNoise, as in production.
+
+    Django's test static handler looks files up by their source names and cannot serve the hashed
+    names that the production storage writes into the pages.
+    """
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

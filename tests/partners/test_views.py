@@ -212,8 +212,9 @@ class TestQueryCounts:
     @pytest.mark.parametrize("number", [5, 100])
     def test_list_page(self, client, django_assert_num_queries, number):
         self.build(number)
-        with django_assert_num_queries(5):
-            # Regions and topics for the form, the count, one page, its topics.
+        with django_assert_num_queries(7):
+            # Regions and topics for the form, the count, one page, its topics; the map's
+            # regions and its one aggregate of counts.
             client.get(LIST_URL, {"topic": "", "kind": "fachverband"})
 
     @pytest.mark.parametrize("number", [5, 100])

@@ -1,0 +1,72 @@
+"""Accessibility (axe-core) and privacy audits of every page type, in a real browser."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from ..factories import region
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PUBLIC_PAGES = [
+    "/",
+    "/partner/",
+    "/partner/?region=erfurt&kind=liga",
+    "/partner/?kind=unbekannt&page=abc",
+    "/partner/stabsstelle-strategische-sozialplanung/",
+    "/partner/liga-thueringen/",
+    "/ueber-uns/",
+    "/kontakt/",
+    "/impressum/",
+    "/datenschutz/",
+    "/barrierefreiheit/",
+    "/gibt-es-nicht/",
+]
+
+
+@pytest.fixture
+def demo_content():
+    region("erfurt")  # the regions of the data migration, restored after a flush
+    call_command("load_demo_content", "--force", verbosity=0)
+
+
+def axe_report(page):
+    results = Axe().run(page)
+    return results.violations_count, results.generate_report()
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_has_no_axe_violations_and_no_cookies_or_foreign_requests(
+    live_server, page, demo_content, path
+):
+    hosts, failed = set(), []
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    page.on(
+        "response",
+        lambda r: (
+            r.status >= 400 and r.request.resource_type != "document" and failed.append(r.url)
+        ),
+    )
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_load_state("networkidle")
+    # The audit is only worth something with the stylesheet applied.
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        == "rgb(0, 80, 110)"
+    )
+    assert failed == []
+
+    count, report = axe_report(page)
+    assert count == 0, report
+    assert page.context.cookies() == []
+    assert hosts == {urlsplit(live_server.url).netloc}
+
+
+@pytest.mark.parametrize("path", ["/", "/partner/", "/partner/liga-thueringen/", "/ueber-uns/"])
+def test_layout_holds_at_320_px(live_server, phone_page, demo_content, path):
+    phone_page.goto(f"{live_server.url}{path}")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320
+    count, report = axe_report(phone_page)
+    assert count == 0, report
