@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_prose_editor",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -153,8 +155,9 @@ STORAGES = {
     },
 }
 
-# Largest upload staff may attach, in bytes.
+# Largest uploads staff may attach, in bytes.
 KOSS_MAX_IMAGE_SIZE = env_int("KOSS_MAX_IMAGE_SIZE", 2 * 1024 * 1024)
+KOSS_MAX_DOCUMENT_SIZE = env_int("KOSS_MAX_DOCUMENT_SIZE", 20 * 1024 * 1024)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,10 +1,14 @@
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from news.models import Article
 from partners.map import partner_map
+
+HOME_NEWS = 3
 
 
 def home(request):
@@ -12,7 +16,12 @@ def home(request):
     partner_count = sum(group["total"] for group in network["groups"]) + sum(
         item["count"] for item in network["beyond"]
     )
-    return render(request, "home.html", {"partner_count": partner_count, "map": network})
+    latest_news = Article.objects.published().defer("body")[:HOME_NEWS]
+    return render(
+        request,
+        "home.html",
+        {"partner_count": partner_count, "map": network, "latest_news": latest_news},
+    )
 
 
 @require_GET
@@ -22,6 +31,7 @@ def robots_txt(request):
         "Disallow: /verwaltung/",
         "Disallow: /konto/",
         "Disallow: /beirat/intern/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -1,0 +1,190 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField, create_sanitizer
+
+from koss.validators import (
+    DOCUMENT_LABELS,
+    document_content_type,
+    validate_document_upload,
+    validate_image_upload,
+)
+from partners.models import Partner
+
+# What staff can format in an article body; the sanitiser allows exactly this and nothing else.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "History": True,
+}
+sanitize_body = create_sanitizer(BODY_EXTENSIONS)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see: released and due."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff preview drafts and scheduled articles; everyone else sees published ones."""
+        if user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        PRESS_RELEASE = "pressemitteilung", _("Pressemitteilung")
+        NEWS = "meldung", _("Meldung")
+        EVENT = "veranstaltung", _("Veranstaltungshinweis")
+
+    class Status(models.TextChoices):
+        DRAFT = "entwurf", _("Entwurf")
+        PUBLISHED = "freigegeben", _("Freigegeben")
+
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind, default=Kind.NEWS)
+    title = models.CharField(_("Titel"), max_length=200)
+    slug = models.SlugField(
+        _("Kurzname in der Adresse"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "Bestimmt die Adresse des Beitrags (/aktuelles/kurzname/). Nach dem Veröffentlichen nicht mehr ändern."
+        ),
+    )
+    teaser = models.TextField(
+        _("Anreißer"),
+        max_length=500,
+        help_text=_("Zwei, drei Sätze für Übersichten, Feeds und Suchmaschinen."),
+    )
+    body = ProseEditorField(
+        _("Text"),
+        config={"extensions": BODY_EXTENSIONS},
+        sanitize=True,
+        blank=True,
+        help_text=_("Überschriften, Listen, Links und Hervorhebungen; anderes wird entfernt."),
+    )
+    status = models.CharField(
+        _("Status"),
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text=_(
+            "Ein freigegebener Beitrag erscheint zum Veröffentlichungszeitpunkt von selbst auf der Website."
+        ),
+    )
+    publish_at = models.DateTimeField(
+        _("Veröffentlichen am"),
+        default=timezone.now,
+        help_text=_("Liegt der Zeitpunkt in der Zukunft, ist der Beitrag bis dahin geplant."),
+    )
+    image = models.ImageField(
+        _("Bild"),
+        upload_to="news/images/%Y/",
+        blank=True,
+        validators=[validate_image_upload],
+        help_text=_("PNG, JPEG oder WebP, höchstens 2 MB."),
+    )
+    image_alt = models.CharField(
+        _("Alternativtext des Bildes"),
+        max_length=300,
+        blank=True,
+        help_text=_("Was das Bild zeigt, für Menschen, die es nicht sehen."),
+    )
+    contact_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
+    contact_phone = models.CharField(_("Telefon der Ansprechperson"), max_length=50, blank=True)
+    related_partners = models.ManyToManyField(
+        Partner,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("Erwähnte Partner"),
+        help_text=_("Der Beitrag erscheint auch auf den Seiten dieser Partner."),
+    )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Beitrag")
+        verbose_name_plural = _("Beiträge")
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-publish_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Forms sanitise through the field already; this also covers code paths without a form.
+        self.body = sanitize_body(self.body or "")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("news:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt:
+            raise ValidationError(
+                {"image_alt": _("Bitte beschreiben Sie das Bild für Menschen, die es nicht sehen.")}
+            )
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def state_label(self):
+        if self.status == self.Status.DRAFT:
+            return _("Entwurf")
+        if self.publish_at > timezone.now():
+            return _("Geplant")
+        return _("Veröffentlicht")
+
+
+class Attachment(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("Beitrag")
+    )
+    title = models.CharField(
+        _("Bezeichnung"), max_length=200, help_text=_("Z. B. „Pressemitteilung als PDF“.")
+    )
+    file = models.FileField(
+        _("Datei"),
+        upload_to="news/attachments/%Y/",
+        validators=[validate_document_upload],
+        help_text=_("PDF, Office-Dokument oder Bild, höchstens 20 MB."),
+    )
+    content_type = models.CharField(_("Dateityp"), max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(_("Größe in Bytes"), editable=False, default=0)
+
+    class Meta:
+        verbose_name = _("Anhang")
+        verbose_name_plural = _("Anhänge")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            self.content_type = document_content_type(self.file) or "application/octet-stream"
+            self.size = self.file.size
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("news:attachment", kwargs={"slug": self.article.slug, "pk": self.pk})
+
+    @property
+    def type_label(self):
+        return DOCUMENT_LABELS.get(self.content_type, _("Datei"))

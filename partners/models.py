@@ -121,7 +121,7 @@ class Partner(models.Model):
         _("Kurzname in der Adresse"),
         max_length=200,
         unique=True,
-        help_text=_("Bestimmt die Adresse der Partnerseite: /partner/<kurzname>/."),
+        help_text=_("Bestimmt die Adresse der Partnerseite (/partner/kurzname/)."),
     )
     kind = models.CharField(_("Art"), max_length=30, choices=Kind)
     level = models.CharField(_("Ebene"), max_length=20, choices=Level)

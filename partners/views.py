@@ -1,9 +1,7 @@
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_cache_control
 
-from koss.validators import image_content_type
+from koss.files import image_response
 
 from .filters import PartnerFilter
 from .map import partner_map
@@ -44,28 +42,14 @@ def partner_detail(request, slug):
     parent = partner.parent
     if parent is not None and not (parent.is_published or request.user.is_staff):
         parent = None
+    articles = partner.articles.published().only("title", "slug", "kind", "publish_at")[:5]
     return render(
         request,
         "partners/partner_detail.html",
-        {"partner": partner, "parent": parent, "children": children},
+        {"partner": partner, "parent": parent, "children": children, "articles": articles},
     )
 
 
 def partner_logo(request, slug):
     partner = get_object_or_404(Partner.objects.visible_to(request.user), slug=slug)
-    if not partner.logo:
-        raise Http404
-    try:
-        logo = partner.logo.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = image_content_type(logo)
-    if content_type is None:
-        logo.close()
-        raise Http404
-    response = FileResponse(logo, content_type=content_type)
-    if partner.is_published:
-        patch_cache_control(response, public=True, max_age=86400)
-    else:
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    return image_response(partner.logo, public=partner.is_published)

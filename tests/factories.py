@@ -51,3 +51,21 @@ def make_partner(name=None, topics=(), **fields):
     if topics:
         partner.topics.set(topics)
     return partner
+
+
+def make_article(title=None, partners=(), **fields):
+    from django.utils import timezone
+
+    from news.models import Article
+
+    number = next(_sequence)
+    title = title or f"Beitrag {number}"
+    fields.setdefault("slug", f"beitrag-{number}")
+    fields.setdefault("teaser", f"Anreißer von {title}.")
+    fields.setdefault("body", f"<p>Text von {title}.</p>")
+    fields.setdefault("status", Article.Status.PUBLISHED)
+    fields.setdefault("publish_at", timezone.now() - timezone.timedelta(hours=1))
+    article = Article.objects.create(title=title, **fields)
+    if partners:
+        article.related_partners.set(partners)
+    return article

@@ -22,6 +22,9 @@ PUBLIC_PAGES = [
     "/impressum/",
     "/datenschutz/",
     "/barrierefreiheit/",
+    "/aktuelles/",
+    "/aktuelles/?year=abcd",
+    "/aktuelles/beirat-fuer-sozialplanung-konstituiert/",
     "/gibt-es-nicht/",
 ]
 

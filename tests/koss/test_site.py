@@ -44,6 +44,7 @@ def test_health_is_503_when_the_database_fails(client):
 def test_robots_txt(client):
     response = client.get("/robots.txt")
     assertContains(response, "Disallow: /verwaltung/")
+    assertContains(response, "Sitemap: http://testserver/sitemap.xml")
     assert response["Content-Type"].startswith("text/plain")
 
 

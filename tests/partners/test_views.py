@@ -220,6 +220,6 @@ class TestQueryCounts:
     @pytest.mark.parametrize("number", [5, 100])
     def test_detail_page(self, client, django_assert_num_queries, number):
         parent = self.build(number)
-        with django_assert_num_queries(3):
-            # The partner with region and parent, its topics, its children.
+        with django_assert_num_queries(4):
+            # The partner with region and parent, its topics, its children, its news.
             client.get(parent.get_absolute_url())

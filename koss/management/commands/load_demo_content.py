@@ -1,10 +1,17 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from koss.demo_files import demo_pdf
+from koss.demo_news import ARTICLES
 from koss.demo_partners import PARTNERS, TOPICS
+from news.models import Article, Attachment
 from partners.models import Partner, Region, Topic
 
 DEMO_PASSWORD = "demo-koss-2014"
@@ -39,6 +46,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             self.load_partners()
+            self.load_news()
             group = self.ensure_editorial_group()
             self.load_accounts(group)
         self.print_summary()
@@ -71,6 +79,40 @@ class Command(BaseCommand):
             parent = partners[entry["parent"]] if entry.get("parent") else None
             Partner.objects.filter(slug=entry["slug"]).update(parent=parent)
         self.stdout.write(f"{len(PARTNERS)} Partner und {len(TOPICS)} Themen geladen.")
+
+    def load_news(self):
+        partners = {partner.slug: partner for partner in Partner.objects.all()}
+        for entry in ARTICLES:
+            publish_at = entry.get("publish_at") or timezone.now() + datetime.timedelta(
+                days=entry["publish_in_days"]
+            )
+            article, _ = Article.objects.update_or_create(
+                slug=entry["slug"],
+                defaults={
+                    "kind": entry["kind"],
+                    "title": entry["title"],
+                    "teaser": entry["teaser"],
+                    "body": entry["body"],
+                    "status": entry.get("status", Article.Status.PUBLISHED),
+                    "publish_at": publish_at,
+                    "contact_name": "Kompetenzzentrum Strategische Sozialplanung (KOSS)",
+                },
+            )
+            article.related_partners.set(partners[slug] for slug in entry["partners"])
+            for title, filename, heading in entry.get("attachments", []):
+                if article.attachments.filter(title=title).exists():
+                    continue
+                pdf = demo_pdf(
+                    f"DEMO – {heading}",
+                    [
+                        "Dieses PDF wurde für die Demo-Inhalte des KOSS-Portals erzeugt.",
+                        "Es ist ein Platzhalter für das Originaldokument der LIGA.",
+                    ],
+                )
+                Attachment.objects.create(
+                    article=article, title=title, file=ContentFile(pdf, name=filename)
+                )
+        self.stdout.write(f"{len(ARTICLES)} Beiträge geladen.")
 
     def ensure_editorial_group(self):
         group, _ = Group.objects.get_or_create(name=EDITORIAL_GROUP)

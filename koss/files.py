@@ -1,0 +1,41 @@
+"""Uploaded files leave the server only through views that checked permission first."""
+
+import os
+
+from django.http import FileResponse, Http404
+from django.utils.cache import patch_cache_control
+
+from .validators import image_content_type
+
+
+def file_response(field_file, *, content_type, public, as_attachment=True, filename=None):
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=as_attachment,
+        filename=filename or os.path.basename(field_file.name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    if public:
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def image_response(field_file, *, public):
+    """An uploaded image shown inline, with its type read from the file's header."""
+    if not field_file:
+        raise Http404
+    try:
+        with field_file.open("rb") as handle:
+            content_type = image_content_type(handle)
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    if content_type is None:
+        raise Http404
+    return file_response(field_file, content_type=content_type, public=public, as_attachment=False)

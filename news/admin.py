@@ -1,0 +1,57 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Article, Attachment
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 1
+    fields = ["title", "file", "content_type", "size"]
+    readonly_fields = ["content_type", "size"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "state", "publish_at", "updated_at"]
+    list_filter = ["status", "kind", "publish_at"]
+    search_fields = ["title", "teaser", "body"]
+    date_hierarchy = "publish_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["related_partners"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [AttachmentInline]
+    actions = ["publish_now"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "slug", "teaser", "body"]}),
+        (
+            _("Veröffentlichung"),
+            {
+                "fields": ["status", "publish_at"],
+                "description": _(
+                    "Entwürfe sind nur für die Redaktion sichtbar („Auf der Website ansehen“ zeigt "
+                    "die Vorschau). Freigegebene Beiträge erscheinen zum angegebenen Zeitpunkt."
+                ),
+            },
+        ),
+        (_("Bild"), {"fields": ["image", "image_alt"]}),
+        (_("Ansprechperson"), {"fields": ["contact_name", "contact_email", "contact_phone"]}),
+        (_("Verknüpfungen"), {"fields": ["related_partners"]}),
+        (_("Verlauf"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description=_("Status"))
+    def state(self, article):
+        return article.state_label
+
+    @admin.action(description=_("Ausgewählte Beiträge jetzt veröffentlichen"))
+    def publish_now(self, request, queryset):
+        count = queryset.update(status=Article.Status.PUBLISHED, publish_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%d Beitrag veröffentlicht.", "%d Beiträge veröffentlicht.", count) % count,
+            messages.SUCCESS,
+        )

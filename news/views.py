@@ -1,0 +1,53 @@
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from koss.files import file_response, image_response
+
+from .filters import ArticleFilter
+from .models import Article, Attachment
+
+ARTICLES_PER_PAGE = 10
+
+
+def article_list(request):
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
+    page = Paginator(filterset.qs.defer("body"), ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "news/article_list.html",
+        {"filter": filterset, "page_obj": page, "is_filtered": filterset.form.has_changed()},
+    )
+
+
+def article_detail(request, slug):
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    return render(
+        request,
+        "news/article_detail.html",
+        {
+            "article": article,
+            "attachments": article.attachments.all(),
+            "partners": article.related_partners.published().select_related("region"),
+        },
+    )
+
+
+def article_image(request, slug):
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    return image_response(article.image, public=article.is_public)
+
+
+def attachment_download(request, slug, pk):
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("article"),
+        article__in=Article.objects.visible_to(request.user),
+        article__slug=slug,
+        pk=pk,
+    )
+    return file_response(
+        attachment.file,
+        content_type=attachment.content_type,
+        public=attachment.article.is_public,
+    )
