@@ -1,0 +1,433 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koss.validators import DOCUMENT_LABELS, document_content_type, validate_document_upload
+from partners.models import Partner
+
+
+class Board(models.Model):
+    """An advisory board, e.g. the Beirat für Sozialplanung constituted in 2014."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    slug = models.SlugField(_("Kurzname"), max_length=100, unique=True)
+    purpose = models.TextField(
+        _("Auftrag"),
+        help_text=_("Wofür der Beirat da ist; erscheint öffentlich. Leerzeilen trennen Absätze."),
+    )
+    constituted_on = models.DateField(_("konstituiert am"))
+    constituted_at = models.CharField(_("konstituiert in"), max_length=200, blank=True)
+    is_current = models.BooleanField(
+        _("aktueller Beirat"),
+        default=False,
+        help_text=_("Der aktuelle Beirat erscheint unter /beirat/."),
+    )
+
+    class Meta:
+        verbose_name = _("Beirat")
+        verbose_name_plural = _("Beiräte")
+        ordering = ["-constituted_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_board"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.constituted_on.year})"
+
+
+class Term(models.Model):
+    """A term of office of a board, usually two years."""
+
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="terms", verbose_name=_("Beirat")
+    )
+    name = models.CharField(
+        _("Bezeichnung"), max_length=100, help_text=_("Z. B. „Amtszeit 2014–2016“.")
+    )
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(_("Ende"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Amtszeit")
+        verbose_name_plural = _("Amtszeiten")
+        ordering = ["board", "starts_on"]
+
+    def __str__(self):
+        return f"{self.board.name}: {self.name}"
+
+
+class Person(models.Model):
+    """Somebody who serves or served on a board; may have a login for the members' area."""
+
+    title = models.CharField(_("Titel"), max_length=50, blank=True, help_text=_("Z. B. „Dr.“"))
+    first_name = models.CharField(_("Vorname"), max_length=100)
+    last_name = models.CharField(_("Nachname"), max_length=100)
+    email = models.EmailField(
+        _("E-Mail"),
+        blank=True,
+        help_text=_("An diese Adresse gehen Einladung und Benachrichtigungen."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_person",
+        verbose_name=_("Zugang"),
+    )
+    is_demo = models.BooleanField(_("Demo-Person"), default=False, editable=False)
+    # Documents changed after this moment are shown as new in the members' area.
+    seen_until = models.DateTimeField(
+        _("Dokumente gesehen bis"), null=True, blank=True, editable=False
+    )
+    last_visit_at = models.DateTimeField(_("letzter Besuch"), null=True, blank=True, editable=False)
+    calendar_token = models.CharField(
+        _("Kalender-Schlüssel"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+
+    def new_calendar_token(self):
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def public(self):
+        return self.filter(public_consent=True)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        PATRON = "schirmherrschaft", _("Schirmherrschaft")
+        CHAIR = "vorsitz", _("Vorsitz")
+        DEPUTY = "stellvertretung", _("Stellvertretender Vorsitz")
+        MEMBER = "mitglied", _("Mitglied")
+
+    ROLE_ORDER = [Role.PATRON, Role.CHAIR, Role.DEPUTY, Role.MEMBER]
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Person")
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Beirat")
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role, default=Role.MEMBER)
+    organisation = models.CharField(
+        _("vertritt"),
+        max_length=200,
+        blank=True,
+        help_text=_("Die Organisation, für die die Person im Beirat sitzt."),
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_memberships",
+        verbose_name=_("Organisation im Partnernetzwerk"),
+        help_text=_("Verlinkt die Organisation mit ihrer Partnerseite."),
+    )
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(
+        _("Ende"), null=True, blank=True, help_text=_("Leer, solange die Mitgliedschaft läuft.")
+    )
+    public_consent = models.BooleanField(
+        _("Einwilligung zur Veröffentlichung"),
+        default=False,
+        help_text=_("Nur mit Einwilligung erscheinen Name, Rolle und Organisation öffentlich."),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        ordering = ["board", "person__last_name", "person__first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="membership_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()} ({self.board.name})"
+
+    @property
+    def role_rank(self):
+        return self.ROLE_ORDER.index(self.role)
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "geplant", _("geplant")
+        HELD = "stattgefunden", _("hat stattgefunden")
+        CANCELLED = "abgesagt", _("abgesagt")
+
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("Beirat")
+    )
+    number = models.PositiveSmallIntegerField(
+        _("Nummer"), help_text=_("Die laufende Nummer der Sitzung.")
+    )
+    starts_at = models.DateTimeField(_("Beginn"))
+    ends_at = models.DateTimeField(_("Ende"), null=True, blank=True)
+    location = models.CharField(_("Ort"), max_length=300)
+    status = models.CharField(_("Status"), max_length=20, choices=Status, default=Status.PLANNED)
+    public_summary = models.TextField(
+        _("Öffentliche Zusammenfassung"),
+        blank=True,
+        help_text=_("Erscheint für alle Besucherinnen und Besucher. Leerzeilen trennen Absätze."),
+    )
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Sitzung")
+        verbose_name_plural = _("Sitzungen")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "number"], name="unique_meeting_number")
+        ]
+
+    def __str__(self):
+        return _("%(number)s. Sitzung am %(date)s") % {
+            "number": self.number,
+            "date": timezone.localtime(self.starts_at).strftime("%d.%m.%Y"),
+        }
+
+    def get_absolute_url(self):
+        return reverse("advisory_board:meeting", kwargs={"pk": self.pk})
+
+    @property
+    def is_upcoming(self):
+        return self.status == self.Status.PLANNED and self.starts_at >= timezone.now()
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("Sitzung")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("TOP"), help_text=_("Nummer des Tagesordnungspunkts.")
+    )
+    title = models.CharField(_("Titel"), max_length=300)
+    description = models.TextField(_("Erläuterung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Tagesordnungspunkt")
+        verbose_name_plural = _("Tagesordnung")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="unique_agenda_position")
+        ]
+
+    def __str__(self):
+        return f"TOP {self.position}: {self.title}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one rule on who may read which document, used by every view, download, ZIP and feed.
+
+        Staff see everything. Everyone else sees released documents: public ones, and member
+        documents of the boards they currently belong to. Former members, members of other boards
+        and anonymous visitors see public documents only.
+        """
+        if user.is_active and user.is_staff:
+            return self.all()
+        released = self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+        visible = Q(visibility=Document.Visibility.PUBLIC)
+        if user.is_authenticated and user.is_active:
+            boards = Membership.objects.current().filter(person__user=user).values("board_id")
+            visible |= Q(visibility=Document.Visibility.MEMBERS, meeting__board__in=boards)
+        return released.filter(visible)
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        INVITATION = "einladung", _("Einladung")
+        AGENDA = "tagesordnung", _("Tagesordnung")
+        MINUTES = "protokoll", _("Protokoll")
+        PRESENTATION = "praesentation", _("Präsentation")
+        RESOLUTION = "beschluss", _("Beschluss")
+        OTHER = "sonstiges", _("Sonstiges")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "oeffentlich", _("öffentlich")
+        MEMBERS = "mitglieder", _("für Mitglieder")
+        STAFF = "redaktion", _("nur Redaktion")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="documents", verbose_name=_("Sitzung")
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("Tagesordnungspunkt"),
+    )
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind)
+    title = models.CharField(_("Titel"), max_length=300)
+    visibility = models.CharField(
+        _("Sichtbarkeit"), max_length=20, choices=Visibility, default=Visibility.MEMBERS
+    )
+    file = models.FileField(
+        _("Datei"),
+        upload_to="board/documents/%Y/",
+        validators=[validate_document_upload],
+        help_text=_(
+            "PDF, Office-Dokument oder Bild, höchstens 20 MB. Eine neue Datei ersetzt die alte als neue Fassung."
+        ),
+    )
+    content_type = models.CharField(_("Dateityp"), max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(_("Größe in Bytes"), default=0, editable=False)
+    version = models.PositiveSmallIntegerField(_("Fassung"), default=1, editable=False)
+    published_at = models.DateTimeField(
+        _("veröffentlicht am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leer: nur die Redaktion sieht das Dokument. Veröffentlichen Sie über die Aktion der Sitzung, um Mitglieder zu benachrichtigen."
+        ),
+    )
+    changed_at = models.DateTimeField(_("zuletzt geändert"), default=timezone.now, editable=False)
+    notified_at = models.DateTimeField(
+        _("Mitglieder benachrichtigt am"), null=True, blank=True, editable=False
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Dokument")
+        verbose_name_plural = _("Dokumente")
+        ordering = ["meeting", "agenda_item__position", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        previous = None
+        if self.pk:
+            previous = (
+                Document.objects.filter(pk=self.pk)
+                .values_list("file", "version", "changed_at")
+                .first()
+            )
+        if self.file and (previous is None or previous[0] != self.file.name):
+            self.content_type = document_content_type(self.file) or "application/octet-stream"
+            self.size = self.file.size
+            self.changed_at = timezone.now()
+            if previous is not None:
+                # Keep the replaced file as an earlier version.
+                self.version = previous[1] + 1
+        super().save(*args, **kwargs)
+        if previous is not None and previous[0] != self.file.name:
+            DocumentVersion.objects.create(
+                document=self, version=previous[1], file=previous[0], replaced_at=self.changed_at
+            )
+
+    def get_absolute_url(self):
+        return reverse("advisory_board:document", kwargs={"pk": self.pk})
+
+    @property
+    def type_label(self):
+        return DOCUMENT_LABELS.get(self.content_type, _("Datei"))
+
+    @property
+    def download_name(self):
+        extension = self.file.name.rsplit(".", 1)[-1].lower() if "." in self.file.name else "bin"
+        return f"{self.meeting.number:02d}-{self.kind}-{self.pk}.{extension}"
+
+
+class DocumentVersion(models.Model):
+    """An earlier file of a document, kept when staff upload a new version."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("Dokument")
+    )
+    version = models.PositiveSmallIntegerField(_("Fassung"))
+    file = models.FileField(_("Datei"), upload_to="board/documents/%Y/")
+    replaced_at = models.DateTimeField(_("ersetzt am"))
+
+    class Meta:
+        verbose_name = _("frühere Fassung")
+        verbose_name_plural = _("frühere Fassungen")
+        ordering = ["document", "-version"]
+
+    def __str__(self):
+        return f"{self.document} (Fassung {self.version})"
+
+
+class Reply(models.Model):
+    """A member's answer whether they attend a meeting."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="replies", verbose_name=_("Sitzung")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="replies", verbose_name=_("Person")
+    )
+    attending = models.BooleanField(_("nimmt teil"))
+    replied_at = models.DateTimeField(_("geantwortet am"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Rückmeldung")
+        verbose_name_plural = _("Rückmeldungen")
+        ordering = ["meeting", "person__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="one_reply_per_meeting")
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {'ja' if self.attending else 'nein'}"
+
+
+class DownloadLog(models.Model):
+    """Who downloaded which confidential document when."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="downloads", verbose_name=_("Dokument")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("Zugang"),
+    )
+    version = models.PositiveSmallIntegerField(_("Fassung"))
+    via_zip = models.BooleanField(_("als ZIP"), default=False)
+    downloaded_at = models.DateTimeField(_("heruntergeladen am"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Download")
+        verbose_name_plural = _("Downloads")
+        ordering = ["-downloaded_at"]
+
+    def __str__(self):
+        return f"{self.document} – {self.user or _('anonym')}"

@@ -1,14 +1,26 @@
 """Uploaded files leave the server only through views that checked permission first."""
 
 import os
+from urllib.parse import quote
 
-from django.http import FileResponse, Http404
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 
 from .validators import image_content_type
 
 
 def file_response(field_file, *, content_type, public, as_attachment=True, filename=None):
+    filename = filename or os.path.basename(field_file.name)
+    if settings.KOSS_X_ACCEL_REDIRECT_PREFIX:
+        # nginx sends the file from an internal location; Django only decided who may have it.
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = quote(
+            settings.KOSS_X_ACCEL_REDIRECT_PREFIX + field_file.name
+        )
+        disposition = "attachment" if as_attachment else "inline"
+        response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+        return _finish(response, public)
     try:
         handle = field_file.open("rb")
     except (FileNotFoundError, ValueError):
@@ -17,8 +29,12 @@ def file_response(field_file, *, content_type, public, as_attachment=True, filen
         handle,
         content_type=content_type,
         as_attachment=as_attachment,
-        filename=filename or os.path.basename(field_file.name),
+        filename=filename,
     )
+    return _finish(response, public)
+
+
+def _finish(response, public):
     response["X-Content-Type-Options"] = "nosniff"
     if public:
         patch_cache_control(response, public=True, max_age=3600)

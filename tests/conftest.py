@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from .factories import make_user
+from .factories import make_staff, make_user
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -10,9 +10,15 @@ def collected_static():
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing with production strength costs half a second per user; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def staff_user(db):
-    return make_user("redaktion@example.org", is_staff=True, is_superuser=True)
+    return make_staff()
 
 
 @pytest.fixture

@@ -19,6 +19,33 @@ def make_user(email=None, password="correct-horse-battery", **fields):
     return user
 
 
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def make_staff(email="redaktion@example.org", **fields):
+    """Staff as production has them: with a second factor (TOTP) set up."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    fields.setdefault("is_staff", True)
+    fields.setdefault("is_superuser", True)
+    user = make_user(email, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+def current_totp_code():
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(TOTP_SECRET, counter))
+
+
 def region(slug="erfurt"):
     """Regions come from a data migration; tests use the real ones.
 
@@ -69,3 +96,77 @@ def make_article(title=None, partners=(), **fields):
     if partners:
         article.related_partners.set(partners)
     return article
+
+
+def make_board(name="Beirat für Sozialplanung", **fields):
+    import datetime
+
+    from advisory_board.models import Board
+
+    number = next(_sequence)
+    fields.setdefault("slug", f"beirat-{number}")
+    fields.setdefault("purpose", "Impulsgeber und Denkfabrik.")
+    fields.setdefault("constituted_on", datetime.date(2014, 10, 6))
+    return Board.objects.create(name=name, **fields)
+
+
+def make_member(
+    board, user=None, *, ends_on=None, role="mitglied", public_consent=True, **person_fields
+):
+    """A person with a membership in the board; current unless ends_on lies in the past."""
+    import datetime
+
+    from advisory_board.models import Membership, Person
+
+    number = next(_sequence)
+    person_fields.setdefault("first_name", f"Vorname{number}")
+    person_fields.setdefault("last_name", f"Nachname{number}")
+    person = Person.objects.create(user=user, email=user.email if user else "", **person_fields)
+    Membership.objects.create(
+        person=person,
+        board=board,
+        role=role,
+        starts_on=datetime.date(2014, 10, 6),
+        ends_on=ends_on,
+        public_consent=public_consent,
+    )
+    return person
+
+
+def make_meeting(board, number=None, days_ahead=30, **fields):
+    import datetime
+
+    from django.utils import timezone
+
+    from advisory_board.models import Meeting
+
+    fields.setdefault("location", "Staatskanzlei, Erfurt")
+    return Meeting.objects.create(
+        board=board,
+        number=number or next(_sequence),
+        starts_at=timezone.now() + datetime.timedelta(days=days_ahead),
+        **fields,
+    )
+
+
+def make_document(
+    meeting, title=None, visibility="mitglieder", released=True, content=None, **fields
+):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from advisory_board.models import Document
+
+    number = next(_sequence)
+    title = title or f"Dokument {number}"
+    fields.setdefault("kind", "protokoll")
+    return Document.objects.create(
+        meeting=meeting,
+        title=title,
+        visibility=visibility,
+        file=ContentFile(content or b"%PDF-1.4 " + title.encode(), name=f"dokument-{number}.pdf"),
+        published_at=timezone.now() - datetime.timedelta(hours=1) if released else None,
+        **fields,
+    )

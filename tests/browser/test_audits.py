@@ -25,6 +25,8 @@ PUBLIC_PAGES = [
     "/aktuelles/",
     "/aktuelles/?year=abcd",
     "/aktuelles/beirat-fuer-sozialplanung-konstituiert/",
+    "/beirat/",
+    "/beirat/sitzungen/1/",
     "/gibt-es-nicht/",
 ]
 
@@ -73,3 +75,33 @@ def test_layout_holds_at_320_px(live_server, phone_page, demo_content, path):
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320
     count, report = axe_report(phone_page)
     assert count == 0, report
+
+
+@pytest.mark.parametrize("path", ["/konto/login/", "/konto/password/reset/", "/konto/signup/"])
+def test_account_pages_have_no_axe_violations(live_server, page, demo_content, path):
+    page.goto(f"{live_server.url}{path}")
+    count, report = axe_report(page)
+    assert count == 0, report
+
+
+MEMBER_PAGES = [
+    "/beirat/intern/",
+    "/beirat/sitzungen/9/",
+    "/beirat/sitzungen/1/",
+    "/konto/password/change/",
+    "/konto/2fa/",
+    "/konto/logout/",
+]
+
+
+@pytest.mark.parametrize("email", ["mitglied@example.org", "ehemalig@example.org"])
+def test_members_pages_have_no_axe_violations(live_server, page, demo_content, email):
+    page.goto(f"{live_server.url}/konto/login/")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill("demo-koss-2014")
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url("**/beirat/intern/")
+    for path in MEMBER_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        count, report = axe_report(page)
+        assert count == 0, f"{path}: {report}"

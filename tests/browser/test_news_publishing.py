@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from news.models import Article
 
-from ..factories import make_user
+from ..factories import current_totp_code, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,16 +16,18 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def test_staff_schedule_an_article_and_visitors_see_it_only_after_its_time(live_server, browser):
-    make_user(
-        "redaktion@example.org", password="correct-horse-battery", is_staff=True, is_superuser=True
-    )
+    make_staff()
     publish_at = (timezone.now() + datetime.timedelta(hours=1)).astimezone(BERLIN)
 
     staff = browser.new_context(locale="de-DE").new_page()
     staff.goto(f"{live_server.url}/verwaltung/news/article/add/")
-    staff.fill("#id_username", "redaktion@example.org")
+    # The admin login is allauth's, with the second factor.
+    staff.fill("#id_login", "redaktion@example.org")
     staff.fill("#id_password", "correct-horse-battery")
     staff.get_by_role("button", name="Anmelden").click()
+    staff.locator("#id_code").fill(current_totp_code())
+    staff.locator("#id_code").press("Enter")
+    staff.wait_for_url("**/verwaltung/news/article/add/")
 
     staff.locator("#id_kind").select_option(label="Pressemitteilung")
     staff.locator("#id_title").press_sequentially("Beirat tagt zum fünften Mal")

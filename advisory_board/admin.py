@@ -1,0 +1,238 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .emails import invite_person, notify_new_documents
+from .models import (
+    AgendaItem,
+    Board,
+    Document,
+    DocumentVersion,
+    DownloadLog,
+    Meeting,
+    Membership,
+    Person,
+    Reply,
+    Term,
+)
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+
+
+@admin.register(Board)
+class BoardAdmin(admin.ModelAdmin):
+    list_display = ["name", "constituted_on", "is_current"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    inlines = [TermInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["partner"]
+    fields = ["board", "role", "organisation", "partner", "starts_on", "ends_on", "public_consent"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "email", "has_login", "last_visit_at"]
+    search_fields = ["last_name", "first_name", "email"]
+    list_filter = ["memberships__board", "memberships__role"]
+    readonly_fields = ["user", "last_visit_at", "seen_until"]
+    inlines = [MembershipInline]
+    actions = ["send_invitation"]
+
+    @admin.display(boolean=True, description=_("Zugang"))
+    def has_login(self, person):
+        return person.user_id is not None and person.user.has_usable_password()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    @admin.action(description=_("Einladung zum Mitgliederbereich per E-Mail senden"))
+    def send_invitation(self, request, queryset):
+        sent, missing = 0, []
+        with transaction.atomic():
+            for person in queryset:
+                if not person.email:
+                    missing.append(str(person))
+                    continue
+                invite_person(request, person)
+                sent += 1
+        if sent:
+            self.message_user(
+                request,
+                ngettext("%d Einladung verschickt.", "%d Einladungen verschickt.", sent) % sent,
+                messages.SUCCESS,
+            )
+        if missing:
+            self.message_user(
+                request,
+                _("Ohne E-Mail-Adresse keine Einladung: %s") % ", ".join(missing),
+                messages.WARNING,
+            )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = [
+        "person",
+        "board",
+        "role",
+        "organisation",
+        "starts_on",
+        "ends_on",
+        "public_consent",
+    ]
+    list_filter = ["board", "role", "public_consent"]
+    search_fields = ["person__last_name", "person__first_name", "organisation"]
+    autocomplete_fields = ["person", "partner"]
+    list_select_related = ["person", "board"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+class DocumentInline(admin.StackedInline):
+    model = Document
+    extra = 0
+    fields = [
+        "kind",
+        "title",
+        "agenda_item",
+        "visibility",
+        "file",
+        "published_at",
+        "version",
+        "notified_at",
+    ]
+    readonly_fields = ["version", "notified_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only the agenda of the meeting being edited.
+        if db_field.name == "agenda_item":
+            meeting_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=meeting_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReplyInline(admin.TabularInline):
+    model = Reply
+    extra = 0
+    fields = ["person", "attending", "replied_at"]
+    readonly_fields = ["person", "attending", "replied_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "board", "starts_at", "location", "status", "reply_count"]
+    list_filter = ["board", "status"]
+    search_fields = ["location", "public_summary", "agenda_items__title"]
+    date_hierarchy = "starts_at"
+    inlines = [AgendaItemInline, DocumentInline, ReplyInline]
+    actions = ["publish_documents"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("board")
+            .annotate(attending_count=Count("replies", filter=Q(replies__attending=True)))
+        )
+
+    @admin.display(description=_("Zusagen"), ordering="attending_count")
+    def reply_count(self, meeting):
+        return meeting.attending_count
+
+    @admin.action(
+        description=_("Unveröffentlichte Dokumente veröffentlichen und Mitglieder benachrichtigen")
+    )
+    def publish_documents(self, request, queryset):
+        now = timezone.now()
+        for meeting in queryset:
+            with transaction.atomic():
+                documents = list(
+                    meeting.documents.select_for_update()
+                    .filter(notified_at__isnull=True)
+                    .exclude(visibility=Document.Visibility.STAFF)
+                )
+                if not documents:
+                    continue
+                for document in documents:
+                    document.published_at = document.published_at or now
+                    document.notified_at = now
+                Document.objects.bulk_update(documents, ["published_at", "notified_at"])
+                recipients = notify_new_documents(request, meeting, documents)
+            self.message_user(
+                request,
+                _(
+                    "%(meeting)s: %(documents)d Dokument(e) veröffentlicht, %(recipients)d Mitglied(er) benachrichtigt."
+                )
+                % {"meeting": meeting, "documents": len(documents), "recipients": recipients},
+                messages.SUCCESS,
+            )
+
+
+class DocumentVersionInline(admin.TabularInline):
+    model = DocumentVersion
+    extra = 0
+    fields = ["version", "file", "replaced_at"]
+    readonly_fields = ["version", "file", "replaced_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "meeting",
+        "kind",
+        "visibility",
+        "version",
+        "published_at",
+        "download_count",
+    ]
+    list_filter = ["visibility", "kind", "meeting__board"]
+    search_fields = ["title"]
+    list_select_related = ["meeting"]
+    readonly_fields = ["content_type", "size", "version", "changed_at", "notified_at"]
+    autocomplete_fields = ["meeting"]
+    inlines = [DocumentVersionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(downloads_total=Count("downloads"))
+
+    @admin.display(description=_("Downloads"), ordering="downloads_total")
+    def download_count(self, document):
+        return document.downloads_total
+
+
+@admin.register(DownloadLog)
+class DownloadLogAdmin(admin.ModelAdmin):
+    list_display = ["downloaded_at", "document", "user", "version", "via_zip"]
+    list_filter = ["via_zip", "document__meeting"]
+    search_fields = ["document__title", "user__email"]
+    date_hierarchy = "downloaded_at"
+    list_select_related = ["document", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,71 @@
+"""E-mails to board members. Each is sent only once the surrounding transaction has committed."""
+
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Membership
+
+
+def invite_person(request, person):
+    """Give the person a login (if needed) and e-mail a link to set their password."""
+    User = get_user_model()
+    email = person.email.strip().lower()
+    user = person.user
+    if user is None:
+        user = User.objects.filter(email__iexact=email).first() or User(username=email, email=email)
+        if user.pk is None:
+            user.set_unusable_password()
+            user.save()
+        person.user = user
+        person.save(update_fields=["user"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    context = {"person": person, "set_password_url": request.build_absolute_uri(path)}
+    message = get_adapter(request).render_mail("account/email/invitation", email, context)
+    transaction.on_commit(message.send)
+
+
+def notify_new_documents(request, meeting, documents):
+    """One e-mail per current member of the meeting's board, listing the new documents."""
+    recipients = sorted(
+        {
+            membership.person.email or membership.person.user.email
+            for membership in Membership.objects.current()
+            .filter(board=meeting.board, person__user__is_active=True)
+            .select_related("person__user")
+        }
+        - {""}
+    )
+    links = [
+        (document, request.build_absolute_uri(document.get_absolute_url()))
+        for document in documents
+    ]
+    context = {
+        "meeting": meeting,
+        "links": links,
+        "meeting_url": request.build_absolute_uri(meeting.get_absolute_url()),
+    }
+    subject = render_to_string("advisory_board/email/new_documents_subject.txt", context).strip()
+    body = render_to_string("advisory_board/email/new_documents_message.txt", context)
+
+    def send():
+        for recipient in recipients:
+            send_mail(subject, body, None, [recipient])
+
+    transaction.on_commit(send)
+    return len(recipients)

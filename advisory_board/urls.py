@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "advisory_board"
+
+urlpatterns = [
+    path("", views.board_index, name="index"),
+    path("kalender.ics", views.public_calendar, name="calendar"),
+    path("kalender/<str:token>.ics", views.personal_calendar, name="personal_calendar"),
+    path("intern/", views.members_area, name="members"),
+    path("intern/kalender/", views.calendar_token, name="calendar_token"),
+    path("sitzungen/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("sitzungen/<int:pk>/antwort/", views.meeting_reply, name="reply"),
+    path("sitzungen/<int:pk>/kalender.ics", views.meeting_calendar, name="meeting_calendar"),
+    path("sitzungen/<int:pk>/dokumente.zip", views.meeting_zip, name="zip"),
+    path("dokumente/<int:pk>/", views.document_download, name="document"),
+]

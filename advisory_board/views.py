@@ -1,0 +1,293 @@
+import datetime
+import tempfile
+import zipfile
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from koss.files import file_response
+
+from .calendars import meetings_calendar
+from .models import Board, Document, DownloadLog, Meeting, Membership, Person, Reply
+
+# After this long away, the documents of the previous visit no longer count as new.
+VISIT_GAP = datetime.timedelta(minutes=30)
+NEW_DOCUMENTS_LIMIT = 20
+
+
+def current_board():
+    board = Board.objects.filter(is_current=True).first() or Board.objects.first()
+    if board is None:
+        raise Http404
+    return board
+
+
+def current_person(user):
+    """The board person behind a login, or None."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def member_boards(user):
+    """The ids of the boards the user currently belongs to."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.current().filter(person__user=user).values_list("board_id", flat=True)
+    )
+
+
+def board_index(request):
+    board = current_board()
+    memberships = sorted(
+        board.memberships.current().public().select_related("person", "partner"),
+        key=lambda membership: (membership.role_rank, membership.person.last_name),
+    )
+    meetings = list(board.meetings.all())
+    now = timezone.now()
+    return render(
+        request,
+        "advisory_board/index.html",
+        {
+            "board": board,
+            "memberships": memberships,
+            "upcoming": sorted(
+                (m for m in meetings if m.starts_at >= now), key=lambda m: m.starts_at
+            ),
+            "past": [m for m in meetings if m.starts_at < now],
+        },
+    )
+
+
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    user = request.user
+    is_member = meeting.board_id in member_boards(user)
+    may_see_agenda = is_member or user.is_staff
+    documents = list(
+        Document.objects.visible_to(user).filter(meeting=meeting).select_related("agenda_item")
+    )
+    person = current_person(user) if is_member else None
+    by_item = defaultdict(list)
+    for document in documents:
+        by_item[document.agenda_item_id if may_see_agenda else None].append(document)
+    agenda = []
+    if may_see_agenda:
+        agenda = [(item, by_item.get(item.pk, [])) for item in meeting.agenda_items.all()]
+    reply = Reply.objects.filter(meeting=meeting, person=person).first() if person else None
+    return render(
+        request,
+        "advisory_board/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "is_member": is_member,
+            "agenda": agenda,
+            "general_documents": by_item.get(None, []),
+            "has_documents": bool(documents),
+            "reply": reply,
+            "can_reply": is_member and person is not None and meeting.is_upcoming,
+            "replies": meeting.replies.select_related("person") if user.is_staff else None,
+            "seen_until": person.seen_until if person else None,
+        },
+    )
+
+
+@login_required
+@never_cache
+def members_area(request):
+    user = request.user
+    person = current_person(user)
+    boards = member_boards(user)
+    if user.is_staff:
+        boards |= set(Board.objects.filter(is_current=True).values_list("pk", flat=True))
+    context = {"person": person, "is_member": bool(boards), "former_member": False}
+    if not boards:
+        context["former_member"] = Membership.objects.filter(person__user=user).exists()
+        return render(request, "advisory_board/members.html", context)
+
+    now = timezone.now()
+    meetings = Meeting.objects.filter(board__in=boards).select_related("board")
+    next_meeting = (
+        meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now)
+        .order_by("starts_at")
+        .first()
+    )
+    documents = Document.objects.visible_to(user).select_related("meeting")
+    seen_until = person.seen_until if person else None
+    new_documents = documents.order_by("-changed_at")
+    if seen_until:
+        new_documents = new_documents.filter(changed_at__gt=seen_until)
+    context.update(
+        {
+            "next_meeting": next_meeting,
+            "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
+            "next_reply": (
+                Reply.objects.filter(meeting=next_meeting, person=person).first()
+                if next_meeting and person
+                else None
+            ),
+            "new_documents": new_documents[:NEW_DOCUMENTS_LIMIT],
+            "past_meetings": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:8],
+            "calendar_url": (
+                request.build_absolute_uri(
+                    reverse("advisory_board:personal_calendar", args=[person.calendar_token])
+                )
+                if person and person.calendar_token
+                else None
+            ),
+        }
+    )
+    response = render(request, "advisory_board/members.html", context)
+    if person:
+        record_visit(person, now)
+    return response
+
+
+def record_visit(person, now):
+    """Documents shown as new stay new during one visit; the next visit starts from here."""
+    if person.last_visit_at is None or now - person.last_visit_at > VISIT_GAP:
+        person.seen_until = person.last_visit_at or now
+    person.last_visit_at = now
+    person.save(update_fields=["seen_until", "last_visit_at"])
+
+
+@never_cache
+def document_download(request, pk):
+    # Outsiders get the same 404 for a forbidden and for a missing document.
+    document = get_object_or_404(
+        Document.objects.visible_to(request.user).select_related("meeting"), pk=pk
+    )
+    DownloadLog.objects.create(
+        document=document,
+        user=request.user if request.user.is_authenticated else None,
+        version=document.version,
+    )
+    return file_response(
+        document.file,
+        content_type=document.content_type,
+        public=False,
+        filename=document.download_name,
+    )
+
+
+@never_cache
+def meeting_zip(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    documents = list(Document.objects.visible_to(request.user).filter(meeting=meeting))
+    if not documents:
+        raise Http404
+    # FileResponse closes the file once it is sent.
+    archive_file = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for document in documents:
+            with document.file.open("rb") as handle:
+                archive.writestr(document.download_name, handle.read())
+    user = request.user if request.user.is_authenticated else None
+    DownloadLog.objects.bulk_create(
+        DownloadLog(document=document, user=user, version=document.version, via_zip=True)
+        for document in documents
+    )
+    archive_file.seek(0)
+    response = FileResponse(
+        archive_file,
+        as_attachment=True,
+        filename=f"beirat-sitzung-{meeting.number:02d}.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def meeting_reply(request, pk):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    person = current_person(request.user)
+    if person is None or meeting.board_id not in member_boards(request.user):
+        raise Http404
+    answer = request.POST.get("attending")
+    if not meeting.is_upcoming:
+        messages.error(request, _("Für diese Sitzung sind keine Rückmeldungen mehr möglich."))
+    elif answer not in {"ja", "nein"}:
+        messages.error(request, _("Bitte wählen Sie, ob Sie teilnehmen."))
+    else:
+        Reply.objects.update_or_create(
+            meeting=meeting, person=person, defaults={"attending": answer == "ja"}
+        )
+        messages.success(
+            request,
+            _("Danke! Sie haben zugesagt.") if answer == "ja" else _("Danke! Sie haben abgesagt."),
+        )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def calendar_token(request):
+    person = current_person(request.user)
+    if person is None or not member_boards(request.user):
+        raise Http404
+    if request.POST.get("action") == "widerrufen":
+        person.calendar_token = None
+        person.save(update_fields=["calendar_token"])
+        messages.success(
+            request, _("Der Kalender-Link ist widerrufen und funktioniert nicht mehr.")
+        )
+    else:
+        person.new_calendar_token()
+        messages.success(
+            request,
+            _("Ihr persönlicher Kalender-Link ist bereit. Ein früherer Link gilt nicht mehr."),
+        )
+    return redirect("advisory_board:members")
+
+
+def ics_response(calendar, filename):
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def public_calendar(request):
+    board = current_board()
+    meetings = board.meetings.select_related("board")
+    return ics_response(
+        meetings_calendar(request, meetings, _("Beirat für Sozialplanung – Sitzungen")),
+        "beirat.ics",
+    )
+
+
+def meeting_calendar(request, pk):
+    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    return ics_response(
+        meetings_calendar(request, [meeting], str(meeting)),
+        f"beirat-sitzung-{meeting.number:02d}.ics",
+    )
+
+
+@never_cache
+def personal_calendar(request, token):
+    person = get_object_or_404(
+        Person, calendar_token=token, user__isnull=False, user__is_active=True
+    )
+    boards = member_boards(person.user)
+    if not boards:
+        raise Http404
+    meetings = (
+        Meeting.objects.filter(board__in=boards)
+        .select_related("board")
+        .prefetch_related("agenda_items")
+    )
+    return ics_response(
+        meetings_calendar(request, meetings, _("Beirat für Sozialplanung"), with_agenda=True),
+        "beirat-persoenlich.ics",
+    )

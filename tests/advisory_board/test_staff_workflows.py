@@ -1,0 +1,143 @@
+"""What staff do in the admin: invite members, publish documents with a notice, replace files."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from advisory_board.models import Document, DocumentVersion, Person
+
+from ..factories import make_document
+
+pytestmark = pytest.mark.django_db
+
+
+def test_invitation_lets_a_person_set_a_password_and_log_in(
+    client, world, django_capture_on_commit_callbacks
+):
+    person = Person.objects.create(first_name="Neu", last_name="Mitglied", email="Neu@Example.org")
+    client.force_login(world["users"]["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/verwaltung/advisory_board/person/",
+            {"action": "send_invitation", "_selected_action": [person.pk]},
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["neu@example.org"]
+    assert "Mitgliederbereich" in message.subject
+    link = re.search(r"http://testserver(/konto/password/reset/key/\S+)", message.body).group(1)
+
+    client.logout()
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(
+        form_url,
+        {"password1": "ein-sicheres-passwort-2026", "password2": "ein-sicheres-passwort-2026"},
+    )
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="neu@example.org")
+    person.refresh_from_db()
+    assert person.user == user
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "neu@example.org", "password": "ein-sicheres-passwort-2026"},
+    )
+    assert response.status_code == 302
+    # The link works only once.
+    assert client.get(link, follow=True).context["token_fail"] is True
+
+
+def test_publishing_documents_mails_each_current_member_once(
+    client, world, django_capture_on_commit_callbacks
+):
+    meeting = world["meeting"]
+    first = make_document(meeting, "Neue Einladung", released=False)
+    second = make_document(meeting, "Neue Präsentation", released=False)
+    make_document(meeting, "Nur intern", visibility="redaktion", released=False)
+    client.force_login(world["users"]["staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/verwaltung/advisory_board/meeting/",
+            {"action": "publish_documents", "_selected_action": [meeting.pk]},
+        )
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == ["mitglied@example.org"]
+    body = mail.outbox[0].body
+    assert "Neue Einladung" in body and "Neue Präsentation" in body and "Nur intern" not in body
+    assert f"http://testserver{first.get_absolute_url()}" in body
+    first.refresh_from_db(), second.refresh_from_db()
+    assert first.published_at and second.published_at and first.notified_at
+
+    # Running the action again sends nothing new.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/verwaltung/advisory_board/meeting/",
+            {"action": "publish_documents", "_selected_action": [meeting.pk]},
+        )
+    assert not [m for m in mail.outbox if "Neue Einladung" in m.body]
+
+
+def test_new_file_replaces_the_document_as_a_new_version(client, world):
+    document = world["documents"]["members"]
+    client.force_login(world["users"]["staff"])
+    response = client.post(
+        f"/verwaltung/advisory_board/document/{document.pk}/change/",
+        {
+            "meeting": document.meeting_id,
+            "kind": document.kind,
+            "title": document.title,
+            "visibility": document.visibility,
+            "file": SimpleUploadedFile("fassung2.pdf", b"%PDF-1.4 Fassung 2"),
+            "published_at_0": "01.01.2020",
+            "published_at_1": "10:00:00",
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    document.refresh_from_db()
+    assert document.version == 2
+    assert DocumentVersion.objects.get(document=document).version == 1
+    client.force_login(world["users"]["member"])
+    download = client.get(document.get_absolute_url())
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 Fassung 2"
+
+
+def test_html_disguised_as_pdf_is_rejected(client, world):
+    client.force_login(world["users"]["staff"])
+    response = client.post(
+        "/verwaltung/advisory_board/document/add/",
+        {
+            "meeting": world["meeting"].pk,
+            "kind": "protokoll",
+            "title": "Getarnt",
+            "visibility": "mitglieder",
+            "file": SimpleUploadedFile("protokoll.pdf", b"<html><script>alert(1)</script>"),
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "Dieser Dateityp ist nicht erlaubt" in response.content.decode()
+    assert not Document.objects.filter(title="Getarnt").exists()
+
+
+def test_x_accel_redirect_hands_the_file_to_nginx(client, world, settings):
+    settings.KOSS_X_ACCEL_REDIRECT_PREFIX = "/geschuetzt/"
+    document = world["documents"]["public"]
+    response = client.get(document.get_absolute_url())
+    assert response["X-Accel-Redirect"] == "/geschuetzt/" + document.file.name
+    assert response.content == b""
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
