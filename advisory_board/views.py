@@ -97,6 +97,7 @@ def meeting_detail(request, pk):
             "can_reply": is_member and person is not None and meeting.is_upcoming,
             "replies": meeting.replies.select_related("person") if user.is_staff else None,
             "seen_until": person.seen_until if person else None,
+            "articles": meeting.articles.published().only("title", "slug", "kind", "publish_at"),
         },
     )
 

@@ -20,7 +20,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "teaser", "body"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["related_partners"]
+    autocomplete_fields = ["related_partners", "related_meetings"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [AttachmentInline]
     actions = ["publish_now"]
@@ -39,7 +39,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (_("Bild"), {"fields": ["image", "image_alt"]}),
         (_("Ansprechperson"), {"fields": ["contact_name", "contact_email", "contact_phone"]}),
-        (_("Verknüpfungen"), {"fields": ["related_partners"]}),
+        (_("Verknüpfungen"), {"fields": ["related_partners", "related_meetings"]}),
         (_("Verlauf"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 

@@ -110,6 +110,13 @@ class Article(models.Model):
         verbose_name=_("Erwähnte Partner"),
         help_text=_("Der Beitrag erscheint auch auf den Seiten dieser Partner."),
     )
+    related_meetings = models.ManyToManyField(
+        "advisory_board.Meeting",
+        blank=True,
+        related_name="articles",
+        verbose_name=_("Erwähnte Beiratssitzungen"),
+        help_text=_("Der Beitrag erscheint auch auf den Seiten dieser Sitzungen."),
+    )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 

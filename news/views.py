@@ -30,6 +30,7 @@ def article_detail(request, slug):
             "article": article,
             "attachments": article.attachments.all(),
             "partners": article.related_partners.published().select_related("region"),
+            "meetings": article.related_meetings.select_related("board"),
         },
     )
 

@@ -30,8 +30,8 @@ def fill_meeting(meeting, documents):
 def test_meeting_page_queries_are_constant(login, world, django_assert_num_queries, documents):
     fill_meeting(world["meeting"], documents)
     client = login("member")
-    # Session and user, the meeting, the user's boards, documents, person, agenda, reply.
-    with django_assert_num_queries(8):
+    # Session and user, the meeting, the user's boards, documents, person, agenda, reply, news.
+    with django_assert_num_queries(9):
         response = client.get(world["meeting"].get_absolute_url())
     assert response.content.decode().count("Unterlage ") == documents
 

@@ -148,6 +148,6 @@ class TestQueryCounts:
             Attachment.objects.create(
                 article=article, title=f"Datei {index}", file=ContentFile(b"%PDF-1.4", name="a.pdf")
             )
-        # The article, its attachments, its partners.
-        with django_assert_num_queries(3):
+        # The article, its attachments, its partners, its meetings.
+        with django_assert_num_queries(4):
             client.get(article.get_absolute_url())
