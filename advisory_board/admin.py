@@ -166,6 +166,7 @@ class MeetingAdmin(admin.ModelAdmin):
             with transaction.atomic():
                 documents = list(
                     meeting.documents.select_for_update()
+                    .order_by("pk")
                     .filter(notified_at__isnull=True)
                     .exclude(visibility=Document.Visibility.STAFF)
                 )
