@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koss.text import extract_text
 from koss.validators import DOCUMENT_LABELS, document_content_type, validate_document_upload
 from partners.models import Partner
 
@@ -319,6 +320,7 @@ class Document(models.Model):
     notified_at = models.DateTimeField(
         _("Mitglieder benachrichtigt am"), null=True, blank=True, editable=False
     )
+    text = models.TextField(_("Text für die Suche"), blank=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -341,6 +343,7 @@ class Document(models.Model):
         if self.file and (previous is None or previous[0] != self.file.name):
             self.content_type = document_content_type(self.file) or "application/octet-stream"
             self.size = self.file.size
+            self.text = extract_text(self.file, self.content_type)
             self.changed_at = timezone.now()
             if previous is not None:
                 # Keep the replaced file as an earlier version.

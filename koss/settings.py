@@ -200,6 +200,9 @@ STORAGES = {
 # streams the file itself.
 KOSS_X_ACCEL_REDIRECT_PREFIX = os.environ.get("KOSS_X_ACCEL_REDIRECT_PREFIX", "")
 
+# Public contact address (contact page, accessibility feedback, security.txt).
+KOSS_CONTACT_EMAIL = os.environ.get("KOSS_CONTACT_EMAIL", "koss@example.org")
+
 # Largest uploads staff may attach, in bytes.
 KOSS_MAX_IMAGE_SIZE = env_int("KOSS_MAX_IMAGE_SIZE", 2 * 1024 * 1024)
 KOSS_MAX_DOCUMENT_SIZE = env_int("KOSS_MAX_DOCUMENT_SIZE", 20 * 1024 * 1024)

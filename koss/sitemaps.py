@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from advisory_board.models import Meeting
 from news.models import Article
 from partners.models import Partner
 
@@ -11,6 +12,7 @@ class StaticPagesSitemap(Sitemap):
             "home",
             "partners:list",
             "news:list",
+            "advisory_board:index",
             "about",
             "contact",
             "imprint",
@@ -39,3 +41,14 @@ class ArticleSitemap(Sitemap):
 
 
 SITEMAPS = {"pages": StaticPagesSitemap, "partners": PartnerSitemap, "news": ArticleSitemap}
+
+
+class MeetingSitemap(Sitemap):
+    def items(self):
+        return Meeting.objects.only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, meeting):
+        return meeting.updated_at
+
+
+SITEMAPS["meetings"] = MeetingSitemap

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -19,17 +18,15 @@ urlpatterns = [
     path("partner/", include("partners.urls")),
     path("aktuelles/", include("news.urls")),
     path("beirat/", include("advisory_board.urls")),
+    path("suche/", views.search, name="search"),
+    path("ueber-uns/", views.page, {"slug": "ueber-uns"}, name="about"),
+    path("kontakt/", views.page, {"slug": "kontakt"}, name="contact"),
+    path("impressum/", views.page, {"slug": "impressum"}, name="imprint"),
+    path("datenschutz/", views.page, {"slug": "datenschutz"}, name="privacy"),
+    path("barrierefreiheit/", views.page, {"slug": "barrierefreiheit"}, name="accessibility"),
     path("konto/", include("allauth.urls")),
-    path("ueber-uns/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
-    path("kontakt/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
-    path("impressum/", TemplateView.as_view(template_name="pages/imprint.html"), name="imprint"),
-    path("datenschutz/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
-    path(
-        "barrierefreiheit/",
-        TemplateView.as_view(template_name="pages/accessibility.html"),
-        name="accessibility",
-    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("health/", views.health, name="health"),
     path("verwaltung/", admin.site.urls),

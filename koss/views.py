@@ -1,12 +1,22 @@
+import datetime
+
+from django import forms
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from advisory_board.models import Meeting
 from news.models import Article
 from partners.map import partner_map
+
+from .models import Page
+from .search import search as run_search
 
 HOME_NEWS = 3
 
@@ -17,11 +27,63 @@ def home(request):
         item["count"] for item in network["beyond"]
     )
     latest_news = Article.objects.published().defer("body")[:HOME_NEWS]
+    next_meeting = (
+        Meeting.objects.filter(
+            board__is_current=True, status=Meeting.Status.PLANNED, starts_at__gte=timezone.now()
+        )
+        .select_related("board")
+        .order_by("starts_at")
+        .first()
+    )
     return render(
         request,
         "home.html",
-        {"partner_count": partner_count, "map": network, "latest_news": latest_news},
+        {
+            "partner_count": partner_count,
+            "map": network,
+            "latest_news": latest_news,
+            "next_meeting": next_meeting,
+        },
     )
+
+
+def page(request, slug):
+    return render(
+        request,
+        "pages/page.html",
+        {"page": get_object_or_404(Page, slug=slug), "contact_email": settings.KOSS_CONTACT_EMAIL},
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Suchbegriff"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": _("Bitte suchen Sie mit höchstens %(limit_value)d Zeichen.")},
+    )
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    results, query = [], ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        results = run_search(query, request.user)
+    return render(request, "search.html", {"form": form, "query": query, "results": results})
+
+
+@require_GET
+def security_txt(request):
+    expires = (timezone.now() + datetime.timedelta(days=365)).replace(microsecond=0)
+    lines = [
+        f"Contact: mailto:{settings.KOSS_CONTACT_EMAIL}",
+        f"Expires: {expires.astimezone(datetime.UTC).isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: de, en",
+        f"Canonical: {request.build_absolute_uri(reverse('security_txt'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @require_GET

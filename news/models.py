@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField, create_sanitizer
 
+from koss.text import extract_text
 from koss.validators import (
     DOCUMENT_LABELS,
     document_content_type,
@@ -174,6 +175,7 @@ class Attachment(models.Model):
     )
     content_type = models.CharField(_("Dateityp"), max_length=100, editable=False)
     size = models.PositiveBigIntegerField(_("Größe in Bytes"), editable=False, default=0)
+    text = models.TextField(_("Text für die Suche"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Anhang")
@@ -184,9 +186,10 @@ class Attachment(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.file:
+        if self.file and not self.file._committed:
             self.content_type = document_content_type(self.file) or "application/octet-stream"
             self.size = self.file.size
+            self.text = extract_text(self.file, self.content_type)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -53,8 +53,14 @@ def region(slug="erfurt"):
     loader runs again when they are gone.
     """
     if not Region.objects.filter(slug=slug).exists():
-        importlib.import_module("partners.migrations.0002_regions").create_regions(apps, None)
+        restore_migration_data()
     return Region.objects.get(slug=slug)
+
+
+def restore_migration_data():
+    """Load again what data migrations put into a new database (after a transactional flush)."""
+    importlib.import_module("partners.migrations.0002_regions").create_regions(apps, None)
+    importlib.import_module("koss.migrations.0002_initial_pages").create_pages(apps, None)
 
 
 def make_topic(name=None, **fields):

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from ..factories import region
+from ..factories import restore_migration_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,13 +27,16 @@ PUBLIC_PAGES = [
     "/aktuelles/beirat-fuer-sozialplanung-konstituiert/",
     "/beirat/",
     "/beirat/sitzungen/1/",
+    "/suche/?q=Sozialplanung",
+    "/suche/?q=",
+    "/suche/?q=" + "x" * 300,
     "/gibt-es-nicht/",
 ]
 
 
 @pytest.fixture
 def demo_content():
-    region("erfurt")  # the regions of the data migration, restored after a flush
+    restore_migration_data()
     call_command("load_demo_content", "--force", verbosity=0)
 
 
@@ -86,6 +89,7 @@ def test_account_pages_have_no_axe_violations(live_server, page, demo_content, p
 
 MEMBER_PAGES = [
     "/beirat/intern/",
+    "/suche/?q=Protokoll",
     "/beirat/sitzungen/9/",
     "/beirat/sitzungen/1/",
     "/konto/password/change/",

@@ -54,3 +54,79 @@ def test_server_error_page_is_german(client, settings):
     response = server_error(client.get("/").wsgi_request)
     assert response.status_code == 500
     assert "Entschuldigung" in response.content.decode()
+
+
+def test_security_txt_names_a_contact_and_expires(client, settings):
+    settings.KOSS_CONTACT_EMAIL = "sicherheit@example.org"
+    content = client.get("/.well-known/security.txt").content.decode()
+    assert "Contact: mailto:sicherheit@example.org" in content
+    assert (
+        "Expires: " in content
+        and "Canonical: http://testserver/.well-known/security.txt" in content
+    )
+
+
+def test_pages_carry_canonical_and_open_graph_tags(client):
+    content = client.get("/partner/?kind=liga").content.decode()
+    assert '<link rel="canonical" href="http://testserver/partner/">' in content
+    assert (
+        '<meta property="og:title"' in content
+        and '<meta property="og:locale" content="de_DE">' in content
+    )
+
+
+def test_staff_edit_a_page_in_the_admin_and_visitors_see_it(client, staff_client):
+    from koss.models import Page
+
+    page = Page.objects.get(slug="impressum")
+    response = staff_client.post(
+        f"/verwaltung/koss/page/{page.pk}/change/",
+        {
+            "slug": "impressum",
+            "title": "Impressum",
+            "lead": "",
+            "body": "<p>Arnstädter Beispielstraße 1</p><script>x()</script>",
+        },
+    )
+    assert response.status_code == 302
+    content = client.get("/impressum/").content.decode()
+    assert "Arnstädter Beispielstraße 1" in content
+    assert "<script>x()" not in content
+
+
+def test_sitemap_lists_public_objects_only(client):
+    from news.models import Article
+
+    from ..factories import make_article, make_board, make_meeting, make_partner
+
+    make_partner("Öffentlich", slug="oeffentlich")
+    make_partner("Verborgen", slug="verborgen", is_published=False)
+    make_article("Veröffentlicht", slug="veroeffentlicht")
+    make_article("Entwurf", slug="entwurf", status=Article.Status.DRAFT)
+    meeting = make_meeting(make_board(), number=3)
+    content = client.get("/sitemap.xml").content.decode()
+    for present in (
+        "/partner/oeffentlich/",
+        "/aktuelles/veroeffentlicht/",
+        meeting.get_absolute_url(),
+        "/beirat/",
+        "/datenschutz/",
+    ):
+        assert f"http://testserver{present}<" in content, present
+    for absent in (
+        "/partner/verborgen/",
+        "/aktuelles/entwurf/",
+        "/beirat/intern/",
+        "/beirat/dokumente/",
+    ):
+        assert absent not in content, absent
+
+
+def test_home_shows_the_next_board_meeting(client):
+    from ..factories import make_board, make_meeting
+
+    board = make_board(is_current=True)
+    make_meeting(board, number=4, days_ahead=-10)
+    make_meeting(board, number=5, days_ahead=20)
+    content = client.get("/").content.decode()
+    assert "Nächste Sitzung des Beirats" in content and "5. Sitzung" in content

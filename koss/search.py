@@ -1,0 +1,238 @@
+"""Site search across partners, news and the board: one ranked list, each hit labelled by type.
+
+On PostgreSQL the full-text search uses the German configuration (stemming: "Sozialplanungen"
+finds "Sozialplanung") with weighted fields and ts_headline for the passage. Elsewhere a simpler
+search matches every word as a substring. Both only ever search what the searching user may see:
+the same published() and visible_to() rules as every page.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import F, Func, Q, TextField, Value
+from django.db.models.functions import Coalesce, Concat
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from advisory_board.models import Document, Meeting
+from news.models import Article, Attachment
+from partners.models import Partner
+
+MAX_RESULTS = 50
+PER_SOURCE = 20
+SNIPPET_WORDS = 30
+# Control characters mark the matched words in ts_headline's output; they cannot come from
+# the query (the form refuses them), and the text around them is escaped before they turn into
+# <mark> elements.
+START, STOP = "\x02", "\x03"
+
+
+@dataclass
+class Result:
+    label: str
+    title: str
+    url: str
+    snippet: str
+    rank: float
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of searchable object: which fields weigh how much, and how a hit is shown."""
+
+    label: str
+    weighted_fields: tuple  # (field, weight "A"–"D")
+    snippet_fields: tuple
+    html_fields: tuple = ()
+
+    def queryset(self, user):
+        raise NotImplementedError
+
+    def title(self, obj):
+        return str(obj)
+
+    def url(self, obj):
+        return obj.get_absolute_url()
+
+    def label_for(self, obj):
+        return self.label
+
+
+class PartnerSource(Source):
+    def queryset(self, user):
+        return Partner.objects.published()
+
+
+class ArticleSource(Source):
+    def queryset(self, user):
+        return Article.objects.published()
+
+    def label_for(self, obj):
+        return obj.get_kind_display()
+
+
+class AttachmentSource(Source):
+    def queryset(self, user):
+        return Attachment.objects.filter(article__in=Article.objects.published()).select_related(
+            "article"
+        )
+
+    def title(self, obj):
+        return f"{obj.title} ({obj.article.title})"
+
+
+class MeetingSource(Source):
+    def queryset(self, user):
+        return Meeting.objects.select_related("board")
+
+    def title(self, obj):
+        return f"{obj.board.name}: {obj}"
+
+
+class DocumentSource(Source):
+    def queryset(self, user):
+        return Document.objects.visible_to(user).select_related("meeting")
+
+    def title(self, obj):
+        return f"{obj.title} ({obj.meeting})"
+
+    def label_for(self, obj):
+        if obj.visibility == Document.Visibility.PUBLIC:
+            return _("Beiratsdokument")
+        return _("Beiratsdokument (%(visibility)s)") % {"visibility": obj.get_visibility_display()}
+
+
+SOURCES = [
+    PartnerSource(
+        _("Partner"),
+        (("name", "A"), ("short_name", "A"), ("summary", "B"), ("cooperation", "C"), ("city", "C")),
+        ("summary", "cooperation"),
+    ),
+    ArticleSource(
+        _("Beitrag"),
+        (("title", "A"), ("teaser", "B"), ("body", "C")),
+        ("teaser", "body"),
+        html_fields=("body",),
+    ),
+    AttachmentSource(_("Anhang"), (("title", "A"), ("text", "C")), ("text",)),
+    MeetingSource(
+        _("Beiratssitzung"),
+        (("public_summary", "B"), ("location", "C")),
+        ("public_summary",),
+    ),
+    DocumentSource(_("Beiratsdokument"), (("title", "A"), ("text", "C")), ("text",)),
+]
+
+
+def search(query, user):
+    query = " ".join(query.split())
+    if not query:
+        return []
+    if connection.vendor == "postgresql":
+        results = [hit for source in SOURCES for hit in _postgres(source, query, user)]
+    else:
+        words = query.replace('"', " ").split()
+        results = [hit for source in SOURCES for hit in _simple(source, words, user)]
+    results.sort(key=lambda result: -result.rank)
+    return results[:MAX_RESULTS]
+
+
+def _plain(field, source):
+    """The field as plain text inside the database: tags of HTML fields replaced by spaces."""
+    expression = Coalesce(F(field), Value(""), output_field=TextField())
+    if field in source.html_fields:
+        expression = Func(
+            expression,
+            Value("<[^>]+>"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        )
+    return expression
+
+
+def _postgres(source, query, user):
+    search_query = SearchQuery(query, config="german", search_type="websearch")
+    vector = None
+    for field, weight in source.weighted_fields:
+        part = SearchVector(_plain(field, source), weight=weight, config="german")
+        vector = part if vector is None else vector + part
+    pieces = []
+    for field in source.snippet_fields:
+        pieces += [_plain(field, source), Value(" ", output_field=TextField())]
+    headline = SearchHeadline(
+        Concat(*pieces, output_field=TextField()) if len(pieces) > 2 else pieces[0],
+        search_query,
+        config="german",
+        start_sel=START,
+        stop_sel=STOP,
+        max_words=SNIPPET_WORDS,
+        min_words=12,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+    hits = (
+        source.queryset(user)
+        .annotate(search=vector)
+        .filter(search=search_query)
+        .annotate(rank=SearchRank(vector, search_query), headline=headline)
+        .order_by("-rank")[:PER_SOURCE]
+    )
+    return [
+        Result(
+            label=source.label_for(hit),
+            title=source.title(hit),
+            url=source.url(hit),
+            snippet=_marked(hit.headline),
+            rank=hit.rank,
+        )
+        for hit in hits
+    ]
+
+
+def _marked(text):
+    escaped = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(escaped)
+
+
+def _simple(source, words, user):
+    fields = [field for field, _weight in source.weighted_fields]
+    queryset = source.queryset(user)
+    for word in words:
+        match = Q()
+        for field in fields:
+            match |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(match)
+    results = []
+    for hit in queryset[:PER_SOURCE]:
+        title_text = " ".join(str(getattr(hit, f) or "") for f, weight in source.weighted_fields if weight == "A")
+        text = " ".join(strip_tags(str(getattr(hit, f) or "")) for f in source.snippet_fields)
+        rank = sum(3 * title_text.lower().count(w.lower()) + text.lower().count(w.lower()) for w in words)
+        results.append(
+            Result(
+                label=source.label_for(hit),
+                title=source.title(hit),
+                url=source.url(hit),
+                snippet=_simple_snippet(text, words),
+                rank=rank,
+            )
+        )
+    return results
+
+
+def _simple_snippet(text, words):
+    """About SNIPPET_WORDS words around the first match, with every match marked."""
+    lowered = text.lower()
+    positions = [lowered.find(word.lower()) for word in words if word.lower() in lowered]
+    start = max(0, min(positions) - 80) if positions else 0
+    excerpt = Truncator(text[start:]).words(SNIPPET_WORDS, truncate=" …")
+    if start:
+        excerpt = "… " + excerpt.split(" ", 1)[-1]
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", excerpt)
+    return _marked(marked)
