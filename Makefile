@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-# Tests run with the production profile (DEBUG off); these values only make it start.
+# Tests run with the production profile (DEBUG off); these values only make it start, and the
+# test client and live server speak plain HTTP (DJANGO_HTTPS=0).
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-key-not-for-production} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-testserver,localhost,127.0.0.1} \
-	DJANGO_DEBUG=0
+	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
 .PHONY: help run test lint format migrate demo requirements browser clean
 

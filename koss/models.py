@@ -26,7 +26,9 @@ class Page(models.Model):
 
     slug = models.CharField(_("Seite"), max_length=30, choices=Slug, unique=True)
     title = models.CharField(_("Überschrift"), max_length=200)
-    lead = models.TextField(_("Einleitung"), blank=True, help_text=_("Ein, zwei Sätze unter der Überschrift."))
+    lead = models.TextField(
+        _("Einleitung"), blank=True, help_text=_("Ein, zwei Sätze unter der Überschrift.")
+    )
     body = ProseEditorField(
         _("Text"),
         config={"extensions": BODY_EXTENSIONS},

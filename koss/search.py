@@ -210,9 +210,13 @@ def _simple(source, words, user):
         queryset = queryset.filter(match)
     results = []
     for hit in queryset[:PER_SOURCE]:
-        title_text = " ".join(str(getattr(hit, f) or "") for f, weight in source.weighted_fields if weight == "A")
+        title_text = " ".join(
+            str(getattr(hit, f) or "") for f, weight in source.weighted_fields if weight == "A"
+        )
         text = " ".join(strip_tags(str(getattr(hit, f) or "")) for f in source.snippet_fields)
-        rank = sum(3 * title_text.lower().count(w.lower()) + text.lower().count(w.lower()) for w in words)
+        rank = sum(
+            3 * title_text.lower().count(w.lower()) + text.lower().count(w.lower()) for w in words
+        )
         results.append(
             Result(
                 label=source.label_for(hit),

@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from koss.admin import ProseEditorAdminMixin
+
 from .models import Article, Attachment
 
 
@@ -14,7 +16,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ProseEditorAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "state", "publish_at", "updated_at"]
     list_filter = ["status", "kind", "publish_at"]
     search_fields = ["title", "teaser", "body"]

@@ -11,6 +11,14 @@ def collected_static():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and used TOTP codes live in the cache; each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing with production strength costs half a second per user; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -35,7 +35,7 @@ def make_staff(email="redaktion@example.org", **fields):
     return user
 
 
-def current_totp_code():
+def current_totp_code(secret=TOTP_SECRET):
     from allauth.mfa.totp.internal.auth import (
         format_hotp_value,
         hotp_value,
@@ -43,7 +43,7 @@ def current_totp_code():
     )
 
     counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(TOTP_SECRET, counter))
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 def region(slug="erfurt"):

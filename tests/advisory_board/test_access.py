@@ -90,7 +90,9 @@ def test_guessing_ids_reveals_nothing(client, world):
     # The pages differ only in the requested address they echo (canonical link).
     document_path = world["documents"]["members"].get_absolute_url().encode()
     missing_path = reverse("advisory_board:document", args=[999_999]).encode()
-    assert forbidden.content.replace(document_path, b"") == missing.content.replace(missing_path, b"")
+    assert forbidden.content.replace(document_path, b"") == missing.content.replace(
+        missing_path, b""
+    )
 
 
 class TestMembersArea:

@@ -46,19 +46,33 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+def _watched_page(browser, viewport):
+    """A page whose Content-Security-Policy violations fail the test that caused them."""
+    context = browser.new_context(locale="de-DE", viewport=viewport)
+    violations = []
+    context.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text
+            and violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+        ),
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page, violations
+
+
+@pytest.fixture
+def page(browser):
+    context, page, violations = _watched_page(browser, {"width": 1280, "height": 900})
     yield page
     context.close()
+    assert violations == [], violations
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(locale="de-DE", viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    context, page, violations = _watched_page(browser, {"width": 320, "height": 640})
     yield page
     context.close()
+    assert violations == [], violations
