@@ -1,4 +1,5 @@
 import datetime
+import logging
 import tempfile
 import zipfile
 from collections import defaultdict
@@ -17,6 +18,8 @@ from koss.files import file_response
 
 from .calendars import meetings_calendar
 from .models import Board, Document, DownloadLog, Meeting, Membership, Person, Reply
+
+logger = logging.getLogger(__name__)
 
 # After this long away, the documents of the previous visit no longer count as new.
 VISIT_GAP = datetime.timedelta(minutes=30)
@@ -190,8 +193,12 @@ def meeting_zip(request, pk):
     archive_file = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
     with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for document in documents:
-            with document.file.open("rb") as handle:
-                archive.writestr(document.download_name, handle.read())
+            try:
+                with document.file.open("rb") as handle:
+                    archive.writestr(document.download_name, handle.read())
+            except FileNotFoundError:
+                # The members still get the other documents; operators learn of the lost file.
+                logger.error("File of document %s is missing: %s", document.pk, document.file.name)
     user = request.user if request.user.is_authenticated else None
     DownloadLog.objects.bulk_create(
         DownloadLog(document=document, user=user, version=document.version, via_zip=True)

@@ -25,7 +25,7 @@ class PartnerFilter(django_filters.FilterSet):
     )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
-        queryset=Region.objects.all(),
+        queryset=Region.objects.in_display_order(),
         to_field_name="slug",
         empty_label=_("Alle Regionen"),
     )

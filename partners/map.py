@@ -135,7 +135,7 @@ def partner_map(current_region=None):
         .annotate(count=Count("pk"))
         .values_list("region_id", "count")
     )
-    regions = list(Region.objects.all())
+    regions = list(Region.objects.in_display_order())
     by_ags = {region.ags: region for region in regions if region.ags}
     geometry = map_geometry()
     groups = []

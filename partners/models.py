@@ -15,6 +15,18 @@ class PlanningRegion(models.TextChoices):
     SUEDWEST = "suedwest", _("Südwestthüringen")
 
 
+class RegionQuerySet(models.QuerySet):
+    def in_display_order(self):
+        """Districts alphabetically, then the statewide and nationwide scopes."""
+        return self.order_by(
+            models.Case(
+                models.When(kind__in=[Region.Kind.STATEWIDE, Region.Kind.NATIONWIDE], then=1),
+                default=0,
+            ),
+            "name",
+        )
+
+
 class Region(models.Model):
     """A district of Thüringen, or the statewide / nationwide scope of a partner."""
 
@@ -48,17 +60,14 @@ class Region(models.Model):
         help_text=_("Leer bei thüringen- und bundesweit."),
     )
 
+    objects = RegionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Region")
         verbose_name_plural = _("Regionen")
-        # Districts alphabetically, then the statewide and nationwide scopes.
-        ordering = [
-            models.Case(
-                models.When(kind__in=["land", "bund"], then=models.Value(1)),
-                default=models.Value(0),
-            ),
-            "name",
-        ]
+        # An expression here would break ordering by a partner's region (Django cannot prefix
+        # the references of a Q inside When); in_display_order() groups the scopes last.
+        ordering = ["name"]
 
     def __str__(self):
         return self.name

@@ -11,6 +11,12 @@ def collected_static():
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploaded files of a test go to its own directory, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters and used TOTP codes live in the cache; each test starts afresh."""
     from django.core.cache import cache

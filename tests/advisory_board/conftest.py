@@ -1,13 +1,9 @@
 import datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 
 from ..factories import make_board, make_document, make_meeting, make_member, make_staff, make_user
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -21,6 +17,11 @@ def world(db):
         "other_board_member": make_user("anderer@example.org"),
         "staff": make_staff(),
     }
+    for user in users.values():
+        # As invitations leave them: the address is verified (staff get theirs in make_staff).
+        EmailAddress.objects.get_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
     people = {
         "member": make_member(board, users["member"], first_name="Maria", last_name="Mitglied"),
         "former_member": make_member(

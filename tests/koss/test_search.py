@@ -17,11 +17,6 @@ postgres_only = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def titles(response):
     return [result.title for result in response.context["results"]]
 

@@ -30,7 +30,7 @@ def test_regions_are_thueringens_22_districts_plus_state_and_nation():
         "suedwest",
     }
     assert Region.objects.filter(kind__in=["land", "bund"]).count() == 2
-    names = list(Region.objects.values_list("name", flat=True))
+    names = list(Region.objects.in_display_order().values_list("name", flat=True))
     assert names[:2] == ["Altenburger Land", "Eichsfeld"]
     assert names[-2:] == ["Bundesweit", "Thüringenweit"]
 
