@@ -11,12 +11,16 @@ TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-key-not-for-pr
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-testserver,localhost,127.0.0.1} \
 	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
-.PHONY: help run test lint format migrate demo requirements browser clean
+WORKERS ?= 4
+
+.PHONY: help run serve test lint format migrate demo requirements browser clean fault-drill
 
 help:
 	@echo "make run           install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
+	@echo "make serve         run as in production: gunicorn, DEBUG off, settings from the environment"
 	@echo "make test          install and run the whole test suite (DATABASE_URL selects the database)"
-	@echo "make lint          ruff check and format check"
+	@echo "make fault-drill   stop PostgreSQL under load and report how the portal copes"
+	@echo "make lint          ruff check and format check, bandit"
 	@echo "make format        apply ruff's fixes and formatting"
 	@echo "make requirements  re-pin requirements*.txt from requirements*.in"
 
@@ -48,12 +52,25 @@ demo: migrate
 run: demo
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# Production: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (and the rest, see README)
+# come from the environment. Each instance disables gunicorn's control socket, so that several
+# instances on one machine do not share one socket path.
+serve: $(VENV)/.installed-runtime
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn koss.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--no-control-socket --timeout 30 --graceful-timeout 10 --access-logfile -
+
+fault-drill: $(VENV)/.installed-runtime
+	$(BIN)/python scripts/fault_drill.py
+
 test: $(VENV)/.installed-dev browser
 	$(TEST_ENV) $(BIN)/pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r koss partners news advisory_board -x "*/migrations/*"
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -130,3 +130,15 @@ def test_home_shows_the_next_board_meeting(client):
     make_meeting(board, number=5, days_ahead=20)
     content = client.get("/").content.decode()
     assert "Nächste Sitzung des Beirats" in content and "5. Sitzung" in content
+
+
+@pytest.mark.parametrize("path", ["/", "/partner/", "/aktuelles/", "/beirat/"])
+def test_pages_answer_503_in_german_when_the_database_is_away(client, path):
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Das Portal ist gerade nicht erreichbar" in response.content.decode()

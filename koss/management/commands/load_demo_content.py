@@ -17,7 +17,8 @@ from koss.demo_partners import PARTNERS, TOPICS
 from news.models import Article, Attachment
 from partners.models import Partner, Region, Topic
 
-DEMO_PASSWORD = "demo-koss-2014"
+# Demo accounts only: the command refuses to run with DEBUG off.
+DEMO_PASSWORD = "demo-koss-2014"  # nosec B105
 DEMO_ACCOUNTS = [
     # e-mail, role shown in the summary, is_staff
     ("redaktion@example.org", "Redaktion (Verwaltung unter /verwaltung/)", True),

@@ -1,0 +1,58 @@
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from ..factories import restore_migration_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def dump():
+    out = io.StringIO()
+    call_command(
+        "dumpdata",
+        exclude=["contenttypes", "auth.permission", "sessions"],
+        natural_foreign=True,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def files():
+    root = Path(settings.MEDIA_ROOT)
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_backup_and_restore_round_trip(settings, tmp_path):
+    restore_migration_data()
+    settings.DEBUG = True
+    call_command("load_demo_content", verbosity=0)
+    settings.DEBUG = False
+    data_before, files_before = dump(), files()
+    assert len(files_before) > 30
+
+    target = tmp_path / "sicherung.tar.gz"
+    call_command("backup", str(target), verbosity=0)
+
+    # An empty installation: a migrated database and no uploaded files.
+    call_command("flush", interactive=False, verbosity=0)
+    restore_migration_data()
+    for path in Path(settings.MEDIA_ROOT).rglob("*"):
+        if path.is_file():
+            path.unlink()
+
+    call_command("restore", str(target), verbosity=0)
+    assert dump() == data_before
+    assert files() == files_before
+
+    # A second restore into the now filled installation is refused.
+    with pytest.raises(CommandError, match="leere Installation"):
+        call_command("restore", str(target), verbosity=0)
