@@ -102,3 +102,15 @@ class TestStaffTwoFactor:
     def test_members_are_refused_by_the_admin(self, client, member):
         client.force_login(member)
         assert client.get("/verwaltung/login/").status_code == 403
+
+
+def test_passwords_need_twelve_characters(client, member):
+    client.force_login(member)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "kurz-123", "password2": "kurz-123"},
+    )
+    assert response.status_code == 200
+    assert "mindestens 12 Zeichen" in response.content.decode()
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)

@@ -141,3 +141,53 @@ def test_x_accel_redirect_hands_the_file_to_nginx(client, world, settings):
     assert response.content == b""
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_old_download_records_are_pruned(world, settings):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from advisory_board.models import DownloadLog
+
+    settings.KOSS_DOWNLOAD_LOG_RETENTION_DAYS = 30
+    document = world["documents"]["members"]
+    old = DownloadLog.objects.create(document=document, user=world["users"]["member"], version=1)
+    recent = DownloadLog.objects.create(document=document, user=world["users"]["member"], version=1)
+    DownloadLog.objects.filter(pk=old.pk).update(
+        downloaded_at=timezone.now() - datetime.timedelta(days=31)
+    )
+    call_command("prune_download_log", verbosity=0)
+    assert list(DownloadLog.objects.all()) == [recent]
+
+
+def test_staff_see_who_changed_what(client, world):
+    from advisory_board.models import Meeting
+
+    client.force_login(world["users"]["staff"])
+    meeting = world["meeting"]
+    client.post(
+        f"/verwaltung/advisory_board/meeting/{meeting.pk}/change/",
+        {
+            "board": meeting.board_id,
+            "number": meeting.number,
+            "starts_at_0": "20.01.2027",
+            "starts_at_1": "14:00:00",
+            "location": "Neuer Ort",
+            "status": Meeting.Status.PLANNED,
+            **{
+                f"{prefix}-{key}": value
+                for prefix in ("agenda_items", "documents", "replies")
+                for key, value in {
+                    "TOTAL_FORMS": "0",
+                    "INITIAL_FORMS": "0",
+                    "MIN_NUM_FORMS": "0",
+                    "MAX_NUM_FORMS": "1000",
+                }.items()
+            },
+        },
+    )
+    log = client.get("/verwaltung/admin/logentry/").content.decode()
+    assert str(meeting) in log or "Sitzung" in log
+    assert "redaktion@example.org" in log

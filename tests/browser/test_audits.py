@@ -109,3 +109,25 @@ def test_members_pages_have_no_axe_violations(live_server, page, demo_content, e
         page.goto(f"{live_server.url}{path}")
         count, report = axe_report(page)
         assert count == 0, f"{path}: {report}"
+
+
+@pytest.mark.parametrize(("template", "status"), [("500.html", 500), ("503.html", 503)])
+def test_error_pages_have_no_axe_violations(live_server, page, template, status):
+    from django.template.loader import render_to_string
+
+    # Rendered as the server renders them in an emergency: without the request.
+    html = render_to_string(template)
+    url = f"{live_server.url}/fehlerseite/"
+    page.route(
+        url,
+        lambda route: route.fulfill(
+            status=status, body=html, content_type="text/html; charset=utf-8"
+        ),
+    )
+    page.goto(url)
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        == "rgb(0, 80, 110)"
+    )
+    count, report = axe_report(page)
+    assert count == 0, report
