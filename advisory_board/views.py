@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from koss.cache import public_page
 from koss.files import file_response
 
 from .calendars import meetings_calendar
@@ -49,6 +50,7 @@ def member_boards(user):
     )
 
 
+@public_page
 def board_index(request):
     board = current_board()
     memberships = sorted(
@@ -71,6 +73,7 @@ def board_index(request):
     )
 
 
+@public_page
 def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
     user = request.user
@@ -265,6 +268,7 @@ def ics_response(calendar, filename):
     return response
 
 
+@public_page
 def public_calendar(request):
     board = current_board()
     meetings = board.meetings.select_related("board")
@@ -274,6 +278,7 @@ def public_calendar(request):
     )
 
 
+@public_page
 def meeting_calendar(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
     return ics_response(

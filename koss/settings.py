@@ -82,10 +82,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "koss.middleware.DatabaseUnavailableMiddleware",
+    "koss.cache.AnonymousPageCacheMiddleware",
     "koss.accounts.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -205,6 +207,9 @@ ACCOUNT_RATE_LIMITS = {  # nosec B105
     "login_failed": "10/m/ip,5/300s/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+
+# How long a rendered public page is kept for anonymous visitors (0 switches the cache off).
+KOSS_PAGE_CACHE_SECONDS = env_int("KOSS_PAGE_CACHE_SECONDS", 300)
 
 # Download records of confidential documents are deleted after this many days (GDPR).
 KOSS_DOWNLOAD_LOG_RETENTION_DAYS = env_int("KOSS_DOWNLOAD_LOG_RETENTION_DAYS", 365)

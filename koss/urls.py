@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .cache import public_page
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("KOSS-Portal – Verwaltung")
@@ -27,7 +28,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("health/", views.health, name="health"),
     path("verwaltung/", admin.site.urls),
 ]

@@ -15,12 +15,14 @@ from advisory_board.models import Meeting
 from news.models import Article
 from partners.map import partner_map
 
+from .cache import public_page
 from .models import Page
 from .search import search as run_search
 
 HOME_NEWS = 3
 
 
+@public_page
 def home(request):
     network = partner_map()
     partner_count = sum(group["total"] for group in network["groups"]) + sum(
@@ -47,6 +49,7 @@ def home(request):
     )
 
 
+@public_page
 def page(request, slug):
     return render(
         request,
@@ -65,6 +68,7 @@ class SearchForm(forms.Form):
     )
 
 
+@public_page
 def search(request):
     form = SearchForm(request.GET)
     results, query = [], ""
@@ -75,6 +79,7 @@ def search(request):
 
 
 @require_GET
+@public_page
 def security_txt(request):
     expires = (timezone.now() + datetime.timedelta(days=365)).replace(microsecond=0)
     lines = [
@@ -87,6 +92,7 @@ def security_txt(request):
 
 
 @require_GET
+@public_page
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from koss.cache import public_page
 from koss.files import file_response, image_response
 
 from .filters import ArticleFilter
@@ -9,6 +10,7 @@ from .models import Article, Attachment
 ARTICLES_PER_PAGE = 10
 
 
+@public_page
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
     page = Paginator(filterset.qs.defer("body"), ARTICLES_PER_PAGE).get_page(
@@ -21,6 +23,7 @@ def article_list(request):
     )
 
 
+@public_page
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
     return render(

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from koss.cache import public_page
 from koss.files import image_response
 
 from .filters import PartnerFilter
@@ -10,6 +11,7 @@ from .models import Partner
 PARTNERS_PER_PAGE = 20
 
 
+@public_page
 def partner_list(request):
     filterset = PartnerFilter(
         request.GET,
@@ -31,6 +33,7 @@ def partner_list(request):
     )
 
 
+@public_page
 def partner_detail(request, slug):
     partner = get_object_or_404(
         Partner.objects.visible_to(request.user)

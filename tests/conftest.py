@@ -17,6 +17,13 @@ def private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Most tests change data through the ORM between requests; tests/test_caching.py turns the
+    page cache on."""
+    settings.KOSS_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters and used TOTP codes live in the cache; each test starts afresh."""
     from django.core.cache import cache

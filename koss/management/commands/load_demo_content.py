@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from advisory_board.models import AgendaItem, Board, Document, Meeting, Membership, Person, Term
 from koss import demo_board
+from koss.cache import start_new_generation
 from koss.demo_files import demo_pdf
 from koss.demo_news import ARTICLES
 from koss.demo_partners import PARTNERS, TOPICS
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             group = self.ensure_editorial_group()
             self.load_accounts(group)
             self.load_board()
+        start_new_generation()
         self.print_summary()
 
     def load_partners(self):

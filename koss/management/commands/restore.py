@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from koss.cache import start_new_generation
 from koss.management.commands.backup import DATA_NAME, MEDIA_PREFIX
 from koss.models import Page
 from news.models import Article
@@ -47,4 +48,5 @@ class Command(BaseCommand):
                     destination.parent.mkdir(parents=True, exist_ok=True)
                     destination.write_bytes(path.read_bytes())
                     files += 1
+        start_new_generation()
         self.stdout.write(f"Sicherung {source} eingespielt: {files} Dateien.")

@@ -1,0 +1,111 @@
+"""Server-side cache of public pages for anonymous visitors.
+
+A rendered public page is kept in the shared cache under a key that contains the current content
+generation. Every change staff make (any successful POST in the admin) and every command that
+writes content starts a new generation, so no visitor sees a page from before an edit. Content
+that appears by itself later (a scheduled article, a document released at a given time) caps how
+long a page may be kept. Browsers get `Cache-Control: no-cache` with an ETag: they revalidate
+every time and get a 304 when nothing changed.
+"""
+
+import datetime
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+GENERATION_KEY = "koss:content-generation"
+NEXT_CHANGE_KEY = "koss:next-scheduled-change:{generation}"
+
+
+def public_page(view):
+    """Mark a view's page as the same for every anonymous visitor, so it may be cached."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.koss_public = True
+        return response
+
+    return wrapped
+
+
+def current_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = timezone.now().timestamp()
+        cache.add(GENERATION_KEY, generation, timeout=None)
+        generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+def start_new_generation():
+    """Forget every cached page: call after anything public may have changed."""
+    cache.set(GENERATION_KEY, timezone.now().timestamp(), timeout=None)
+
+
+def seconds_until_next_scheduled_change(generation):
+    """How long pages may be kept before scheduled content appears by itself (capped)."""
+    key = NEXT_CHANGE_KEY.format(generation=generation)
+    moment = cache.get(key)
+    if moment is None:
+        from advisory_board.models import Document
+        from news.models import Article
+
+        now = timezone.now()
+        candidates = [
+            Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first(),
+            Document.objects.filter(published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first(),
+        ]
+        moment = min((c for c in candidates if c), default=now + datetime.timedelta(days=1))
+        cache.set(key, moment, timeout=settings.KOSS_PAGE_CACHE_SECONDS)
+    return int((moment - timezone.now()).total_seconds())
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+        cacheable = (
+            anonymous and settings.KOSS_PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD")
+        )
+        key = None
+        if cacheable:
+            generation = current_generation()
+            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+            key = f"koss:page:{generation}:{digest}"
+            cached = cache.get(key)
+            if cached is not None:
+                return cached
+
+        response = self.get_response(request)
+
+        user = getattr(request, "user", None)
+        logged_in = user is not None and user.is_authenticated
+        if request.method == "POST" and logged_in and user.is_staff and response.status_code < 400:
+            start_new_generation()
+        if logged_in:
+            # Pages of logged-in people stay out of shared caches.
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ["Cookie"])
+        elif getattr(response, "koss_public", False) and response.status_code == 200:
+            patch_cache_control(response, no_cache=True, public=True)
+            if key and not response.streaming and not response.cookies:
+                timeout = min(
+                    settings.KOSS_PAGE_CACHE_SECONDS,
+                    seconds_until_next_scheduled_change(generation),
+                )
+                if timeout > 0:
+                    cache.set(key, response, timeout)
+        return response

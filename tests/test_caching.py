@@ -1,0 +1,101 @@
+"""Public pages are cached for anonymous visitors, and never served stale after an edit."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from .advisory_board.conftest import login, world  # noqa: F401 - fixtures
+from .factories import make_article, make_partner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.KOSS_PAGE_CACHE_SECONDS = 300
+
+
+def test_second_anonymous_visit_is_served_from_the_cache(client, django_assert_num_queries):
+    make_partner("Stadtliga Jena")
+    first = client.get("/partner/")
+    with django_assert_num_queries(0):
+        second = client.get("/partner/")
+    assert second.content == first.content
+
+
+def test_public_pages_carry_validators_and_answer_304(client):
+    make_partner()
+    response = client.get("/partner/")
+    assert "no-cache" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    etag = response["ETag"]
+    assert client.get("/partner/", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_staff_edit_shows_at_once(client, staff_user):
+    partner = make_partner("Alter Name", slug="partner-x")
+    assert "Alter Name" in client.get("/partner/").content.decode()
+    assert "Alter Name" in client.get(partner.get_absolute_url()).content.decode()
+
+    staff = client.__class__()
+    staff.force_login(staff_user)
+    data = {
+        "name": "Neuer Name",
+        "slug": "partner-x",
+        "kind": partner.kind,
+        "level": partner.level,
+        "region": partner.region_id,
+        "summary": partner.summary,
+        "is_published": "on",
+    }
+    assert staff.post(f"/verwaltung/partners/partner/{partner.pk}/change/", data).status_code == 302
+
+    assert "Neuer Name" in client.get("/partner/").content.decode()
+    assert "Neuer Name" in client.get(partner.get_absolute_url()).content.decode()
+
+
+def test_unpublishing_through_an_admin_action_shows_at_once(client, staff_user):
+    partner = make_partner("Bald verborgen")
+    assert "Bald verborgen" in client.get("/partner/").content.decode()
+    staff = client.__class__()
+    staff.force_login(staff_user)
+    staff.post(
+        "/verwaltung/partners/partner/", {"action": "unpublish", "_selected_action": [partner.pk]}
+    )
+    assert "Bald verborgen" not in client.get("/partner/").content.decode()
+    assert client.get(partner.get_absolute_url()).status_code == 404
+
+
+def test_scheduled_article_appears_at_its_time_despite_the_cache(client):
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        make_article("Zur rechten Zeit", publish_at=now + datetime.timedelta(minutes=2))
+        assert "Zur rechten Zeit" not in client.get("/aktuelles/").content.decode()
+    with time_machine.travel(now + datetime.timedelta(minutes=2, seconds=1), tick=False):
+        assert "Zur rechten Zeit" in client.get("/aktuelles/").content.decode()
+
+
+def test_members_pages_are_private_and_never_from_the_anonymous_cache(client, login, world):  # noqa: F811
+    from advisory_board.models import AgendaItem
+
+    AgendaItem.objects.create(meeting=world["meeting"], position=1, title="Vertraulicher Punkt")
+    url = world["meeting"].get_absolute_url()
+    anonymous = client.get(url)
+    assert "Vertraulicher Punkt" not in anonymous.content.decode()
+
+    member = login("member")
+    response = member.get(url)
+    assert "Vertraulicher Punkt" in response.content.decode()
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+    intern = member.get(reverse("advisory_board:members"))
+    assert "private" in intern["Cache-Control"] or "no-store" in intern["Cache-Control"]
+
+
+def test_error_pages_and_redirects_are_not_cached(client):
+    assert client.get("/partner/gibt-es-nicht/").status_code == 404
+    make_partner("Jetzt da", slug="gibt-es-nicht")
+    # Created through the ORM, i.e. without a new generation: a cached 404 would hide it.
+    assert client.get("/partner/gibt-es-nicht/").status_code == 200
