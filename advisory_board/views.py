@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 # After this long away, the documents of the previous visit no longer count as new.
 VISIT_GAP = datetime.timedelta(minutes=30)
 NEW_DOCUMENTS_LIMIT = 20
+PAST_MEETINGS_PER_PAGE = 12
 
 
 def current_board():
@@ -57,18 +59,16 @@ def board_index(request):
         board.memberships.current().public().select_related("person", "partner"),
         key=lambda membership: (membership.role_rank, membership.person.last_name),
     )
-    meetings = list(board.meetings.all())
     now = timezone.now()
+    past = Paginator(board.meetings.filter(starts_at__lt=now), PAST_MEETINGS_PER_PAGE)
     return render(
         request,
         "advisory_board/index.html",
         {
             "board": board,
             "memberships": memberships,
-            "upcoming": sorted(
-                (m for m in meetings if m.starts_at >= now), key=lambda m: m.starts_at
-            ),
-            "past": [m for m in meetings if m.starts_at < now],
+            "upcoming": board.meetings.filter(starts_at__gte=now).order_by("starts_at"),
+            "page_obj": past.get_page(request.GET.get("page")),
         },
     )
 

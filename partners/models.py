@@ -204,7 +204,11 @@ class Partner(models.Model):
                 name="partner_not_own_parent",
             ),
         ]
-        indexes = [models.Index(fields=["is_published", "name"])]
+        indexes = [
+            models.Index(fields=["is_published", "name"]),
+            models.Index(fields=["is_published", "region"]),
+            models.Index(fields=["is_published", "kind", "name"]),
+        ]
 
     def __str__(self):
         return self.name

@@ -1,0 +1,157 @@
+"""Budgets that fail honestly when exceeded: queries, page weight, and time as content grows."""
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.utils import timezone
+
+from advisory_board.models import AgendaItem, Board, Document, Meeting
+from news.models import Article
+from partners.models import Partner, Region
+
+from .factories import make_board, make_topic, restore_migration_data
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 8
+MAX_LIST_HTML = 60 * 1024
+MAX_ASSETS_GZIP = 50 * 1024
+
+
+def build(partners, articles, meetings, offset=0):
+    """Content in bulk: the given numbers of published partners, articles and meetings more."""
+    restore_migration_data()
+    regions = list(Region.objects.all())
+    topics = [make_topic() for _ in range(5)]
+    Partner.objects.bulk_create(
+        Partner(
+            name=f"Partner {n:05d} Sozialplanung",
+            slug=f"partner-{n:05d}",
+            kind=Partner.Kind.LEAGUE if n % 3 else Partner.Kind.ASSOCIATION,
+            level=Partner.Level.MUNICIPAL,
+            region=regions[n % len(regions)],
+            summary=f"Kurzbeschreibung {n} zur kommunalen Sozialplanung.",
+            cooperation="Zusammenarbeit in der Sozialplanung. " * 5,
+            is_published=True,
+        )
+        for n in range(offset, offset + partners)
+    )
+    through = Partner.topics.through
+    through.objects.bulk_create(
+        through(partner_id=pk, topic_id=topics[pk % 5].pk)
+        for pk in Partner.objects.values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            title=f"Meldung {n:05d} zur Sozialplanung",
+            slug=f"meldung-{n:05d}",
+            teaser="Ein Anreißer über Sozialplanung in Thüringen.",
+            body="<p>Text über Sozialplanung.</p>" * 5,
+            status=Article.Status.PUBLISHED,
+            publish_at=now - timezone.timedelta(hours=n + 1),
+        )
+        for n in range(offset, offset + articles)
+    )
+    board = Board.objects.filter(is_current=True).first() or make_board(is_current=True)
+    Meeting.objects.bulk_create(
+        Meeting(
+            board=board,
+            number=n + 1,
+            starts_at=now - timezone.timedelta(days=90 * (n + 1)),
+            location="Erfurt",
+            status="stattgefunden",
+            public_summary="Sozialplanung im Beirat.",
+        )
+        for n in range(offset, offset + meetings)
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would provide
+    if offset:
+        return
+    meeting = Meeting.objects.order_by("-starts_at").first()
+    AgendaItem.objects.create(meeting=meeting, position=1, title="Bericht")
+    for n in range(3):
+        Document.objects.create(
+            meeting=meeting,
+            kind="protokoll",
+            title=f"Protokoll {n}",
+            visibility="oeffentlich",
+            file=ContentFile(b"%PDF-1.4 x", name="p.pdf"),
+            published_at=now,
+        )
+
+
+def public_pages():
+    partner = Partner.objects.order_by("pk").first()
+    article = Article.objects.order_by("pk").first()
+    meeting = Meeting.objects.order_by("-starts_at").first()
+    return [
+        "/",
+        "/partner/",
+        "/partner/?kind=liga&region=erfurt&topic=&level=kommunal&q=Partner",
+        "/partner/?page=3",
+        partner.get_absolute_url(),
+        "/aktuelles/",
+        "/aktuelles/?year=2026&kind=meldung",
+        article.get_absolute_url(),
+        "/aktuelles/feed/",
+        "/aktuelles/atom/",
+        "/beirat/",
+        meeting.get_absolute_url(),
+        "/beirat/kalender.ics",
+        "/suche/?q=Sozialplanung",
+        "/ueber-uns/",
+        "/datenschutz/",
+    ]
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return len(captured)
+
+
+def test_public_pages_use_few_queries_whatever_the_amount_of_content(client):
+    build(partners=5, articles=5, meetings=3)
+    small = {url: count_queries(client, url) for url in public_pages()}
+    build(partners=200, articles=200, meetings=40, offset=1000)
+    large = {url: count_queries(client, url) for url in public_pages()}
+    print("\nQueries per public page:", {url: large[url] for url in large})
+    assert large == small
+    assert max(large.values()) <= MAX_QUERIES, large
+
+
+def test_list_pages_stay_under_60_kb(client):
+    build(partners=300, articles=300, meetings=200)
+    for url in [
+        "/",
+        "/partner/",
+        "/partner/?page=2",
+        "/aktuelles/",
+        "/beirat/",
+        "/suche/?q=Sozialplanung",
+    ]:
+        size = len(client.get(url).content)
+        print(f"{url}: {size} bytes")
+        assert size <= MAX_LIST_HTML, (url, size)
+
+
+def test_css_and_javascript_of_a_page_stay_under_50_kb_compressed(client):
+    build(partners=5, articles=5, meetings=3)
+    root = Path(settings.STATIC_ROOT)
+    for url in public_pages():
+        html = client.get(url).content.decode()
+        assets = re.findall(r'<link rel="stylesheet" href="/static/([^"]+)"', html)
+        assets += re.findall(r'<script[^>]* src="/static/([^"]+)"', html)
+        total = sum(len(gzip.compress((root / asset).read_bytes(), 9)) for asset in assets)
+        assert total <= MAX_ASSETS_GZIP, (url, total)
