@@ -13,13 +13,14 @@ TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-key-not-for-pr
 
 WORKERS ?= 4
 
-.PHONY: help run serve test lint format migrate demo requirements browser clean fault-drill
+.PHONY: help run serve test lint format migrate demo requirements browser clean fault-drill bench
 
 help:
 	@echo "make run           install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
 	@echo "make serve         run as in production: gunicorn, DEBUG off, settings from the environment"
 	@echo "make test          install and run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make fault-drill   stop PostgreSQL under load and report how the portal copes"
+	@echo "make bench         large data set, make serve, wrk: req/s and latency per page"
 	@echo "make lint          ruff check and format check, bandit"
 	@echo "make format        apply ruff's fixes and formatting"
 	@echo "make requirements  re-pin requirements*.txt from requirements*.in"
@@ -60,6 +61,12 @@ serve: $(VENV)/.installed-runtime
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn koss.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
 		--no-control-socket --timeout 30 --graceful-timeout 10 --access-logfile -
+
+# A large data set in PostgreSQL (DATABASE_URL, default koss_bench), make serve, and wrk.
+bench: $(VENV)/.installed-runtime
+	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python scripts/bench.py
 
 fault-drill: $(VENV)/.installed-runtime
 	$(BIN)/python scripts/fault_drill.py

@@ -1,9 +1,8 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField
 
-from news.models import BODY_EXTENSIONS, sanitize_body
+from .richtext import RichTextField, sanitize
 
 
 class Page(models.Model):
@@ -29,13 +28,7 @@ class Page(models.Model):
     lead = models.TextField(
         _("Einleitung"), blank=True, help_text=_("Ein, zwei Sätze unter der Überschrift.")
     )
-    body = ProseEditorField(
-        _("Text"),
-        config={"extensions": BODY_EXTENSIONS},
-        sanitize=True,
-        blank=True,
-        help_text=_("Überschriften, Listen, Links und Hervorhebungen; anderes wird entfernt."),
-    )
+    body = RichTextField(_("Text"))
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
     class Meta:
@@ -47,7 +40,7 @@ class Page(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_body(self.body or "")
+        self.body = sanitize(self.body or "")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

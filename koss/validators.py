@@ -10,18 +10,19 @@ from PIL import Image, UnidentifiedImageError
 ALLOWED_IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
 
-def validate_image_upload(upload):
-    """Accept only real PNG, JPEG or WebP images (judged by content, not name) within the size."""
+def _check_size(upload, limit):
     if upload.size == 0:
         raise ValidationError(_("Die Datei ist leer."))
-    if upload.size > settings.KOSS_MAX_IMAGE_SIZE:
+    if upload.size > limit:
         raise ValidationError(
             _("Die Datei ist %(size)s groß; erlaubt sind höchstens %(limit)s.")
-            % {
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.KOSS_MAX_IMAGE_SIZE),
-            }
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
+
+
+def validate_image_upload(upload):
+    """Accept only real PNG, JPEG or WebP images (judged by content, not name) within the size."""
+    _check_size(upload, settings.KOSS_MAX_IMAGE_SIZE)
     try:
         upload.seek(0)
         with Image.open(upload) as image:
@@ -104,16 +105,7 @@ def _zip_document_type(file):
 
 def validate_document_upload(upload):
     """Accept PDF, office documents and images up to the configured size; nothing executable."""
-    if upload.size == 0:
-        raise ValidationError(_("Die Datei ist leer."))
-    if upload.size > settings.KOSS_MAX_DOCUMENT_SIZE:
-        raise ValidationError(
-            _("Die Datei ist %(size)s groß; erlaubt sind höchstens %(limit)s.")
-            % {
-                "size": filesizeformat(upload.size),
-                "limit": filesizeformat(settings.KOSS_MAX_DOCUMENT_SIZE),
-            }
-        )
+    _check_size(upload, settings.KOSS_MAX_DOCUMENT_SIZE)
     if document_content_type(upload) is None:
         raise ValidationError(
             _(

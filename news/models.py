@@ -3,8 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField, create_sanitizer
 
+from koss.richtext import RichTextField, sanitize
 from koss.text import extract_text
 from koss.validators import (
     DOCUMENT_LABELS,
@@ -13,21 +13,6 @@ from koss.validators import (
     validate_image_upload,
 )
 from partners.models import Partner
-
-# What staff can format in an article body; the sanitiser allows exactly this and nothing else.
-BODY_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Heading": {"levels": [2, 3]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    "History": True,
-}
-sanitize_body = create_sanitizer(BODY_EXTENSIONS)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -67,13 +52,7 @@ class Article(models.Model):
         max_length=500,
         help_text=_("Zwei, drei Sätze für Übersichten, Feeds und Suchmaschinen."),
     )
-    body = ProseEditorField(
-        _("Text"),
-        config={"extensions": BODY_EXTENSIONS},
-        sanitize=True,
-        blank=True,
-        help_text=_("Überschriften, Listen, Links und Hervorhebungen; anderes wird entfernt."),
-    )
+    body = RichTextField(_("Text"))
     status = models.CharField(
         _("Status"),
         max_length=20,
@@ -134,7 +113,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         # Forms sanitise through the field already; this also covers code paths without a form.
-        self.body = sanitize_body(self.body or "")
+        self.body = sanitize(self.body or "")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
