@@ -45,6 +45,7 @@ def generate():
     """Bulk content, created once per database."""
     os.environ.update(ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "koss.settings")
+    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
