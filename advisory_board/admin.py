@@ -20,6 +20,19 @@ from .models import (
 )
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Records the site writes (replies, earlier versions): staff read them, never edit them."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class TermInline(admin.TabularInline):
     model = Term
     extra = 0
@@ -125,15 +138,9 @@ class DocumentInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReplyInline(admin.TabularInline):
+class ReplyInline(ReadOnlyInline):
     model = Reply
-    extra = 0
     fields = ["person", "attending", "replied_at"]
-    readonly_fields = ["person", "attending", "replied_at"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Meeting)
@@ -187,15 +194,9 @@ class MeetingAdmin(admin.ModelAdmin):
             )
 
 
-class DocumentVersionInline(admin.TabularInline):
+class DocumentVersionInline(ReadOnlyInline):
     model = DocumentVersion
-    extra = 0
     fields = ["version", "file", "replaced_at"]
-    readonly_fields = ["version", "file", "replaced_at"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)

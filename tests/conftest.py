@@ -60,6 +60,18 @@ def non_staff_client(request, client, db):
     return client
 
 
+@pytest.fixture(params=["anonymous", "member", "former_member", "staff"])
+def any_client(request, client, db):
+    """A client as each kind of visitor, staff included."""
+    if request.param != "anonymous":
+        user = request.getfixturevalue(
+            "staff_user" if request.param == "staff" else f"{request.param}_user"
+        )
+        client.force_login(user)
+    client.visitor = request.param
+    return client
+
+
 @pytest.fixture
 def staff_client(client, staff_user):
     client.force_login(staff_user)

@@ -284,3 +284,21 @@ class TestPublicBoardPage:
 
     def test_unknown_meeting_is_404(self, client, world):
         assert client.get("/beirat/sitzungen/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_meeting_calendar_file_holds_public_information_only(login, world, visitor):
+    from advisory_board.models import AgendaItem
+
+    AgendaItem.objects.create(meeting=world["meeting"], position=1, title="Vertraulicher Punkt")
+    response = login(visitor).get(
+        reverse("advisory_board:meeting_calendar", args=[world["meeting"].pk])
+    )
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    text = response.content.decode()
+    assert "BEGIN:VEVENT" in text and "Vertraulicher Punkt" not in text
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_public_calendar_for_everyone(login, world, visitor):
+    assert login(visitor).get(reverse("advisory_board:calendar")).status_code == 200

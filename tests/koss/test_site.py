@@ -11,8 +11,8 @@ PAGES = ["home", "about", "contact", "imprint", "privacy", "accessibility"]
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_site_pages_render_for_everyone(non_staff_client, name):
-    response = non_staff_client.get(reverse(name))
+def test_site_pages_render_for_everyone(any_client, name):
+    response = any_client.get(reverse(name))
     assertContains(response, '<html lang="de">')
     assertContains(response, 'href="#inhalt"')
     for legal in ("imprint", "privacy", "accessibility"):
@@ -142,3 +142,10 @@ def test_pages_answer_503_in_german_when_the_database_is_away(client, path):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "Das Portal ist gerade nicht erreichbar" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/robots.txt", "/sitemap.xml", "/.well-known/security.txt", "/health/"]
+)
+def test_machine_endpoints_answer_everyone(any_client, path):
+    assert any_client.get(path).status_code == 200

@@ -156,3 +156,42 @@ def test_attachments_of_unpublished_articles_are_staff_only(
     response = client.get(draft_file.get_absolute_url())
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+def png():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "#00506e").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_article_images_follow_the_article(any_client, articles):
+    from django.core.files.base import ContentFile
+
+    for key in ("published", "draft"):
+        article = articles[key]
+        article.image = ContentFile(png(), name="bild.png")
+        article.image_alt = "Ein Bild"
+        article.save()
+    published = any_client.get(reverse("news:image", args=[articles["published"].slug]))
+    assert published.status_code == 200 and published["Content-Type"] == "image/png"
+    draft = any_client.get(reverse("news:image", args=[articles["draft"].slug]))
+    assert draft.status_code == (200 if any_client.visitor == "staff" else 404)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_attachments_of_published_articles_for_everyone(any_client, articles):
+    from django.core.files.base import ContentFile
+
+    from news.models import Attachment
+
+    attachment = Attachment.objects.create(
+        article=articles["published"],
+        title="Offen",
+        file=ContentFile(b"%PDF-1.4 offen", name="o.pdf"),
+    )
+    assert any_client.get(attachment.get_absolute_url()).status_code == 200
