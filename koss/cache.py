@@ -10,12 +10,20 @@ every time and get a 304 when nothing changed.
 
 import datetime
 import hashlib
+import logging
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# What a shared cache raises when it is away: Redis errors, or file-system errors for the file
+# cache.
+CACHE_ERRORS = (RedisError, OSError)
 
 GENERATION_KEY = "koss:content-generation"
 NEXT_CHANGE_KEY = "koss:next-scheduled-change:{generation}"
@@ -72,6 +80,8 @@ def seconds_until_next_scheduled_change(generation):
 
 
 class AnonymousPageCacheMiddleware:
+    """The page cache is an optimisation: when the cache itself fails, pages are rendered."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -80,12 +90,16 @@ class AnonymousPageCacheMiddleware:
         cacheable = (
             anonymous and settings.KOSS_PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD")
         )
-        key = None
+        generation = key = None
         if cacheable:
-            generation = current_generation()
-            digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"koss:page:{generation}:{digest}"
-            cached = cache.get(key)
+            try:
+                generation = current_generation()
+                digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+                key = f"koss:page:{generation}:{digest}"
+                cached = cache.get(key)
+            except CACHE_ERRORS as error:
+                logger.warning("Page cache unavailable: %s", error)
+                key = cached = None
             if cached is not None:
                 return cached
 
@@ -94,7 +108,10 @@ class AnonymousPageCacheMiddleware:
         user = getattr(request, "user", None)
         logged_in = user is not None and user.is_authenticated
         if request.method == "POST" and logged_in and user.is_staff and response.status_code < 400:
-            start_new_generation()
+            try:
+                start_new_generation()
+            except CACHE_ERRORS as error:
+                logger.error("Cached pages could not be invalidated after an edit: %s", error)
         if logged_in:
             # Pages of logged-in people stay out of shared caches.
             patch_cache_control(response, private=True)
@@ -102,10 +119,15 @@ class AnonymousPageCacheMiddleware:
         elif getattr(response, "koss_public", False) and response.status_code == 200:
             patch_cache_control(response, no_cache=True, public=True)
             if key and not response.streaming and not response.cookies:
-                timeout = min(
-                    settings.KOSS_PAGE_CACHE_SECONDS,
-                    seconds_until_next_scheduled_change(generation),
-                )
-                if timeout > 0:
-                    cache.set(key, response, timeout)
+                self.store(key, generation, response)
         return response
+
+    def store(self, key, generation, response):
+        try:
+            timeout = min(
+                settings.KOSS_PAGE_CACHE_SECONDS, seconds_until_next_scheduled_change(generation)
+            )
+            if timeout > 0:
+                cache.set(key, response, timeout)
+        except CACHE_ERRORS as error:
+            logger.warning("Page cache unavailable: %s", error)

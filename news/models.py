@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koss.querysets import PublishableQuerySet
 from koss.richtext import RichTextField, sanitize
 from koss.text import extract_text
 from koss.validators import (
@@ -15,16 +16,10 @@ from koss.validators import (
 from partners.models import Partner
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(PublishableQuerySet):
     def published(self):
         """The one definition of what the public may see: released and due."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
-
-    def visible_to(self, user):
-        """Staff preview drafts and scheduled articles; everyone else sees published ones."""
-        if user.is_active and user.is_staff:
-            return self.all()
-        return self.published()
 
 
 class Article(models.Model):

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from koss.querysets import PublishableQuerySet
 from koss.validators import validate_image_upload
 
 
@@ -92,15 +93,9 @@ class Topic(models.Model):
         return self.name
 
 
-class PartnerQuerySet(models.QuerySet):
+class PartnerQuerySet(PublishableQuerySet):
     def published(self):
         return self.filter(is_published=True)
-
-    def visible_to(self, user):
-        """Staff may look at unpublished partners (as a preview); everyone else sees published."""
-        if user.is_active and user.is_staff:
-            return self.all()
-        return self.published()
 
 
 class Partner(models.Model):

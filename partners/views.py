@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from koss.cache import public_page
 from koss.files import image_response
+from koss.querysets import sees_unpublished
 
 from .filters import PartnerFilter
 from .map import partner_map
@@ -43,7 +44,7 @@ def partner_detail(request, slug):
     )
     children = partner.children.visible_to(request.user).select_related("region")
     parent = partner.parent
-    if parent is not None and not (parent.is_published or request.user.is_staff):
+    if parent is not None and not (parent.is_published or sees_unpublished(request.user)):
         parent = None
     articles = partner.articles.published().only("title", "slug", "kind", "publish_at")[:5]
     return render(

@@ -99,3 +99,20 @@ def test_error_pages_and_redirects_are_not_cached(client):
     make_partner("Jetzt da", slug="gibt-es-nicht")
     # Created through the ORM, i.e. without a new generation: a cached 404 would hide it.
     assert client.get("/partner/gibt-es-nicht/").status_code == 200
+
+
+def test_pages_are_rendered_when_the_cache_is_away(client):
+    from unittest import mock
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    make_partner("Trotzdem sichtbar")
+    # The cache server fails; the middleware under test is real.
+    with (
+        mock.patch("koss.cache.cache.get", side_effect=RedisConnectionError("refused")),
+        mock.patch("koss.cache.cache.set", side_effect=RedisConnectionError("refused")),
+        mock.patch("koss.cache.cache.add", side_effect=RedisConnectionError("refused")),
+    ):
+        response = client.get("/partner/")
+    assert response.status_code == 200
+    assert "Trotzdem sichtbar" in response.content.decode()

@@ -43,7 +43,8 @@ class Command(BaseCommand):
             help="Run even with DEBUG off. Never use this on the production site.",
         )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, verbosity=1, **options):
+        self.verbosity = verbosity
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Demo content creates accounts with known passwords and is meant for development "
@@ -85,7 +86,7 @@ class Command(BaseCommand):
         for entry in PARTNERS:
             parent = partners[entry["parent"]] if entry.get("parent") else None
             Partner.objects.filter(slug=entry["slug"]).update(parent=parent)
-        self.stdout.write(f"{len(PARTNERS)} Partner und {len(TOPICS)} Themen geladen.")
+        self.report(f"{len(PARTNERS)} Partner und {len(TOPICS)} Themen geladen.")
 
     def load_news(self):
         partners = {partner.slug: partner for partner in Partner.objects.all()}
@@ -119,7 +120,7 @@ class Command(BaseCommand):
                 Attachment.objects.create(
                     article=article, title=title, file=ContentFile(pdf, name=filename)
                 )
-        self.stdout.write(f"{len(ARTICLES)} Beiträge geladen.")
+        self.report(f"{len(ARTICLES)} Beiträge geladen.")
 
     def ensure_editorial_group(self):
         group, _ = Group.objects.get_or_create(name=EDITORIAL_GROUP)
@@ -215,7 +216,7 @@ class Command(BaseCommand):
                 for position, (title, text) in enumerate(demo_board.AGENDA, start=1)
             ]
             self.load_meeting_documents(meeting, items)
-        self.stdout.write(
+        self.report(
             f"Beirat mit {len(demo_board.PEOPLE)} Personen und {len(entries)} Sitzungen geladen."
         )
 
@@ -272,7 +273,13 @@ class Command(BaseCommand):
             if published_at:
                 Document.objects.filter(pk=document.pk).update(changed_at=published_at)
 
+    def report(self, message):
+        if self.verbosity > 0:
+            self.stdout.write(message)
+
     def print_summary(self):
+        if self.verbosity == 0:
+            return
         self.stdout.write(self.style.SUCCESS(f"Demo-Zugänge (Passwort jeweils „{DEMO_PASSWORD}“):"))
         for email, role, _is_staff in DEMO_ACCOUNTS:
             self.stdout.write(f"  {email:<24} {role}")
