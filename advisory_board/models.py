@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -205,6 +206,8 @@ class Meeting(models.Model):
         help_text=_("Erscheint für alle Besucherinnen und Besucher. Leerzeilen trennen Absätze."),
     )
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("Sitzung")
@@ -322,6 +325,8 @@ class Document(models.Model):
         _("Mitglieder benachrichtigt am"), null=True, blank=True, editable=False
     )
     text = models.TextField(_("Text für die Suche"), blank=True, editable=False)
+    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 

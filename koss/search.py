@@ -1,16 +1,19 @@
 """Site search across partners, news and the board: one ranked list, each hit labelled by type.
 
 On PostgreSQL the full-text search uses the German configuration (stemming: "Sozialplanungen"
-finds "Sozialplanung") with weighted fields and ts_headline for the passage. Elsewhere a simpler
-search matches every word as a substring. Both only ever search what the searching user may see:
-the same published() and visible_to() rules as every page.
+finds "Sozialplanung") with weighted fields and ts_headline for the passage. Each searchable model
+stores its weighted words in a `search_vector` column with a GIN index, so a search reads the index
+instead of the texts; the column is refreshed whenever an object is saved, and
+`manage.py update_search_index` refreshes it after bulk imports. Elsewhere a simpler search matches
+every word as a substring. Both only ever search what the searching user may see: the same
+published() and visible_to() rules as every page.
 """
 
 import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, connections, migrations
 from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape, strip_tags
@@ -49,6 +52,16 @@ class Source:
     snippet_fields: tuple
     html_fields: tuple = ()
 
+    model = None
+
+    def vector(self):
+        """The weighted words of an object, as stored in its search_vector column."""
+        vector = None
+        for field, weight in self.weighted_fields:
+            part = SearchVector(_plain(field, self), weight=weight, config="german")
+            vector = part if vector is None else vector + part
+        return vector
+
     def queryset(self, user):
         raise NotImplementedError
 
@@ -63,11 +76,15 @@ class Source:
 
 
 class PartnerSource(Source):
+    model = Partner
+
     def queryset(self, user):
         return Partner.objects.published()
 
 
 class ArticleSource(Source):
+    model = Article
+
     def queryset(self, user):
         return Article.objects.published()
 
@@ -76,6 +93,8 @@ class ArticleSource(Source):
 
 
 class AttachmentSource(Source):
+    model = Attachment
+
     def queryset(self, user):
         return Attachment.objects.filter(article__in=Article.objects.published()).select_related(
             "article"
@@ -86,6 +105,8 @@ class AttachmentSource(Source):
 
 
 class MeetingSource(Source):
+    model = Meeting
+
     def queryset(self, user):
         return Meeting.objects.select_related("board")
 
@@ -94,6 +115,8 @@ class MeetingSource(Source):
 
 
 class DocumentSource(Source):
+    model = Document
+
     def queryset(self, user):
         return Document.objects.visible_to(user).select_related("meeting")
 
@@ -158,10 +181,6 @@ def _plain(field, source):
 
 def _postgres(source, query, user):
     search_query = SearchQuery(query, config="german", search_type="websearch")
-    vector = None
-    for field, weight in source.weighted_fields:
-        part = SearchVector(_plain(field, source), weight=weight, config="german")
-        vector = part if vector is None else vector + part
     pieces = []
     for field in source.snippet_fields:
         pieces += [_plain(field, source), Value(" ", output_field=TextField())]
@@ -178,9 +197,8 @@ def _postgres(source, query, user):
     )
     hits = (
         source.queryset(user)
-        .annotate(search=vector)
-        .filter(search=search_query)
-        .annotate(rank=SearchRank(vector, search_query), headline=headline)
+        .filter(search_vector=search_query)
+        .annotate(rank=SearchRank(F("search_vector"), search_query), headline=headline)
         .order_by("-rank")[:PER_SOURCE]
     )
     return [
@@ -241,3 +259,52 @@ def _simple_snippet(text, words):
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
     marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", excerpt)
     return _marked(marked)
+
+
+def update_search_vectors(model, queryset=None):
+    """Store the searchable words of the model's objects (all of them without a queryset).
+
+    Works on historical models in migrations too. Only PostgreSQL has the column's type and
+    index; elsewhere the column stays empty and the search reads the texts.
+    """
+    queryset = model._default_manager.all() if queryset is None else queryset
+    if connections[queryset.db].vendor != "postgresql":
+        return
+    source = SOURCES_BY_MODEL[model._meta.label]
+    queryset.update(search_vector=source.vector())
+
+
+def search_index_operation(app_label, model_name):
+    """A migration step: the GIN index on the model's search_vector, and its first fill.
+
+    PostgreSQL only; the index is not part of the model state because other databases cannot
+    build it.
+    """
+
+    def index_name(schema_editor, model):
+        return schema_editor.quote_name(f"{model._meta.db_table}_search_gin")
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model(app_label, model_name)
+        schema_editor.execute(
+            f"CREATE INDEX {index_name(schema_editor, model)} ON "
+            f"{schema_editor.quote_name(model._meta.db_table)} USING gin (search_vector)"
+        )
+        update_search_vectors(model)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model(app_label, model_name)
+        schema_editor.execute(f"DROP INDEX IF EXISTS {index_name(schema_editor, model)}")
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def update_saved_object(sender, instance, raw=False, **kwargs):
+    update_search_vectors(sender, sender._default_manager.filter(pk=instance.pk))
+
+
+SOURCES_BY_MODEL = {source.model._meta.label: source for source in SOURCES}

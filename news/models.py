@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -94,6 +95,8 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -150,6 +153,8 @@ class Attachment(models.Model):
     content_type = models.CharField(_("Dateityp"), max_length=100, editable=False)
     size = models.PositiveBigIntegerField(_("Größe in Bytes"), editable=False, default=0)
     text = models.TextField(_("Text für die Suche"), blank=True, editable=False)
+    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("Anhang")

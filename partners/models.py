@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -186,6 +187,8 @@ class Partner(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PartnerQuerySet.as_manager()
 

@@ -49,6 +49,7 @@ def generate():
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.utils import timezone
 
     from advisory_board.models import AgendaItem, Board, Document, Meeting
@@ -136,6 +137,7 @@ def generate():
         for meeting in meetings
         for n in range(10)
     )
+    call_command("update_search_index", verbosity=0)
     start_new_generation()
 
 

@@ -8,10 +8,12 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from advisory_board.models import AgendaItem, Board, Document, Meeting
-from news.models import Article
+from koss.search import SOURCES, update_search_vectors
+from news.models import Article, Attachment
 from partners.models import Partner, Region
 
 from .factories import make_board, make_topic, restore_migration_data
@@ -70,6 +72,24 @@ def build(partners, articles, meetings, offset=0):
         )
         for n in range(offset, offset + meetings)
     )
+    Attachment.objects.bulk_create(
+        Attachment(article=article, title="Anlage", file="anlage.pdf", text="Sozialplanung.")
+        for article in Article.objects.filter(slug__gte=f"meldung-{offset:05d}")
+    )
+    Document.objects.bulk_create(
+        Document(
+            meeting=meeting,
+            kind="protokoll",
+            title=f"Unterlage {meeting.number}",
+            visibility="oeffentlich",
+            file="unterlage.pdf",
+            published_at=now,
+            text="Sozialplanung im Beirat.",
+        )
+        for meeting in Meeting.objects.filter(number__gt=offset)
+    )
+    for source in SOURCES:  # bulk_create bypasses save(), as an import would
+        update_search_vectors(source.model)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would provide
@@ -113,9 +133,6 @@ def public_pages():
 
 
 def count_queries(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200, url
     return len(captured)
@@ -155,3 +172,19 @@ def test_css_and_javascript_of_a_page_stay_under_50_kb_compressed(client):
         assets += re.findall(r'<script[^>]* src="/static/([^"]+)"', html)
         total = sum(len(gzip.compress((root / asset).read_bytes(), 9)) for asset in assets)
         assert total <= MAX_ASSETS_GZIP, (url, total)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes exist on PostgreSQL")
+def test_search_reads_full_text_indexes_not_every_text(client):
+    build(partners=1000, articles=1000, meetings=1000)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/suche/", {"q": "Armutsprävention"})
+    searches = [query["sql"] for query in captured if "@@" in query["sql"]]
+    assert len(searches) == 5
+    with connection.cursor() as cursor:
+        # Small tables are cheaper to read whole; the question is whether the index can serve.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in searches:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "_search_gin" in plan, plan

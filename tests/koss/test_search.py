@@ -1,10 +1,14 @@
+import io
+
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
 from koss.demo_files import demo_pdf
 from news.models import Article, Attachment
+from partners.models import Partner
 
 from ..advisory_board.conftest import VISIBLE, VISITORS, login, world  # noqa: F401 - fixtures
 from ..factories import make_article, make_partner
@@ -139,3 +143,27 @@ def test_title_matches_rank_above_body_matches(client):
 def test_html_of_bodies_is_not_searched(client):
     make_article("Formatiert", body='<p><a href="https://example.org/strong">Link</a></p>')
     assert titles(client.get(URL, {"q": "href"})) == []
+
+
+@postgres_only
+def test_an_edited_text_is_found_by_its_new_words(client):
+    partner = make_partner("Fachstelle Altenhilfe", summary="Beratung.")
+    partner.name = "Fachstelle Jugendhilfe"
+    partner.save()
+    assert titles(client.get(URL, {"q": "Jugendhilfe"})) == ["Fachstelle Jugendhilfe"]
+    assert titles(client.get(URL, {"q": "Altenhilfe"})) == []
+
+
+@postgres_only
+def test_bulk_imports_are_found_after_update_search_index(client):
+    template = make_partner("Vorlage")
+    Partner.objects.bulk_create(
+        [
+            Partner(
+                name="Importierter Verein", slug="import", region=template.region, is_published=True
+            )
+        ]
+    )
+    assert titles(client.get(URL, {"q": "Importierter"})) == []
+    call_command("update_search_index", stdout=io.StringIO())
+    assert titles(client.get(URL, {"q": "Importierter"})) == ["Importierter Verein"]

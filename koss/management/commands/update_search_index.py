@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from koss.search import SOURCES, update_search_vectors
+
+
+class Command(BaseCommand):
+    help = (
+        "Speichert die Suchwörter aller durchsuchbaren Objekte neu (PostgreSQL), "
+        "etwa nach einem Massenimport am Modell vorbei."
+    )
+
+    def handle(self, *args, **options):
+        for source in SOURCES:
+            update_search_vectors(source.model)
+            self.stdout.write(f"{source.model._meta.verbose_name_plural}: aktualisiert")
