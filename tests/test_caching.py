@@ -116,3 +116,30 @@ def test_pages_are_rendered_when_the_cache_is_away(client):
         response = client.get("/partner/")
     assert response.status_code == 200
     assert "Trotzdem sichtbar" in response.content.decode()
+
+
+def test_stored_pages_keep_their_security_headers(client, django_assert_num_queries):
+    make_partner()
+    first = client.get("/partner/")
+    with django_assert_num_queries(0):
+        second = client.get("/partner/")
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "ETag"):
+        assert second[header] == first[header], header
+
+
+def test_stored_pages_answer_conditional_requests_without_the_database(
+    client, django_assert_num_queries
+):
+    make_partner()
+    etag = client.get("/partner/")["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get("/partner/", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+
+
+def test_pages_are_stored_per_host(client):
+    make_partner()
+    client.get("/partner/", HTTP_HOST="localhost")
+    page = client.get("/partner/", HTTP_HOST="testserver").content.decode()
+    assert 'href="http://testserver/partner/"' in page
+    assert "http://localhost/" not in page
