@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koss.choices import choice_display
 from koss.querysets import sees_unpublished
 from koss.text import extract_text
 from koss.validators import DOCUMENT_LABELS, document_content_type, validate_document_upload
@@ -176,6 +177,8 @@ class Membership(models.Model):
             )
         ]
 
+    get_role_display = choice_display(Role, "role")
+
     def __str__(self):
         return f"{self.person} – {self.get_role_display()} ({self.board.name})"
 
@@ -216,6 +219,8 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["board", "number"], name="unique_meeting_number")
         ]
+
+    get_status_display = choice_display(Status, "status")
 
     def __str__(self):
         return _("%(number)s. Sitzung am %(date)s") % {
@@ -334,6 +339,9 @@ class Document(models.Model):
         verbose_name = _("Dokument")
         verbose_name_plural = _("Dokumente")
         ordering = ["meeting", "agenda_item__position", "pk"]
+
+    get_kind_display = choice_display(Kind, "kind")
+    get_visibility_display = choice_display(Visibility, "visibility")
 
     def __str__(self):
         return self.title

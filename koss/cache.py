@@ -31,6 +31,8 @@ CACHE_ERRORS = (RedisError, OSError)
 
 GENERATION_KEY = "koss:content-generation"
 NEXT_CHANGE_KEY = "koss:next-scheduled-change:{generation}"
+# How long the moment of the next scheduled change is remembered before it is looked up again.
+NEXT_CHANGE_SECONDS = 60
 
 
 def public_page(view):
@@ -79,8 +81,45 @@ def seconds_until_next_scheduled_change(generation):
             .first(),
         ]
         moment = min((c for c in candidates if c), default=now + datetime.timedelta(days=1))
-        cache.set(key, moment, timeout=settings.KOSS_PAGE_CACHE_SECONDS)
+        cache.set(key, moment, timeout=NEXT_CHANGE_SECONDS)
     return int((moment - timezone.now()).total_seconds())
+
+
+def filter_query(request):
+    """The query string without the page number: what a directory's map and filters vary with."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def cached_fragment(vary, render):
+    """HTML that is the same for everyone, kept for the current content generation.
+
+    Like the page cache, it is capped by the next scheduled change and fails open: without the
+    cache server the HTML is rendered.
+    """
+    if settings.KOSS_FRAGMENT_CACHE_SECONDS <= 0:
+        return render()
+    try:
+        generation = current_generation()
+        digest = hashlib.sha256("\x00".join(vary).encode()).hexdigest()
+        key = f"koss:fragment:{generation}:{digest}"
+        html = cache.get(key)
+    except CACHE_ERRORS as error:
+        logger.warning("Fragment cache unavailable: %s", error)
+        return render()
+    if html is None:
+        html = render()
+        try:
+            timeout = min(
+                settings.KOSS_FRAGMENT_CACHE_SECONDS,
+                seconds_until_next_scheduled_change(generation),
+            )
+            if timeout > 0:
+                cache.set(key, html, timeout)
+        except CACHE_ERRORS as error:
+            logger.warning("Fragment cache unavailable: %s", error)
+    return html
 
 
 class AnonymousPageCacheMiddleware:
@@ -141,6 +180,8 @@ class AnonymousPageCacheMiddleware:
                 settings.KOSS_PAGE_CACHE_SECONDS, seconds_until_next_scheduled_change(generation)
             )
             if timeout > 0:
+                # One piece of content, sent in one write: feeds are written in many small parts.
+                response.content = response.content
                 cache.set(key, response, timeout)
         except CACHE_ERRORS as error:
             logger.warning("Page cache unavailable: %s", error)

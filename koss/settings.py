@@ -211,6 +211,9 @@ ACCOUNT_RATE_LIMITS = {  # nosec B105
 
 # How long a rendered public page is kept for anonymous visitors (0 switches the cache off).
 KOSS_PAGE_CACHE_SECONDS = env_int("KOSS_PAGE_CACHE_SECONDS", 300)
+# How long parts of pages that are the same for everyone (map, filter forms) are kept, for every
+# visitor and every page number; 0 switches this off.
+KOSS_FRAGMENT_CACHE_SECONDS = env_int("KOSS_FRAGMENT_CACHE_SECONDS", 300)
 
 # Download records of confidential documents are deleted after this many days (GDPR).
 KOSS_DOWNLOAD_LOG_RETENTION_DAYS = env_int("KOSS_DOWNLOAD_LOG_RETENTION_DAYS", 365)

@@ -1,4 +1,5 @@
 import datetime
+from functools import cache
 
 from django import forms
 from django.conf import settings
@@ -24,10 +25,15 @@ HOME_NEWS = 3
 
 @public_page
 def home(request):
-    network = partner_map()
-    partner_count = sum(group["total"] for group in network["groups"]) + sum(
-        item["count"] for item in network["beyond"]
-    )
+    # The map and the partner count are computed only when they are not in the fragment cache.
+    network = cache(partner_map)
+
+    @cache
+    def partner_count():
+        return sum(group["total"] for group in network()["groups"]) + sum(
+            item["count"] for item in network()["beyond"]
+        )
+
     latest_news = Article.objects.published().defer("body")[:HOME_NEWS]
     next_meeting = (
         Meeting.objects.filter(

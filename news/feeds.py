@@ -17,6 +17,12 @@ class LatestArticlesFeed(Feed):
     )
     language = "de"
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The generator writes hundreds of small pieces; the server should send one.
+        response.content = response.content
+        return response
+
     def items(self):
         return Article.objects.published().defer("body")[:FEED_LENGTH]
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koss.choices import choice_display
 from koss.querysets import PublishableQuerySet
 from koss.richtext import RichTextField, sanitize
 from koss.text import extract_text
@@ -105,6 +106,8 @@ class Article(models.Model):
         verbose_name_plural = _("Beiträge")
         ordering = ["-publish_at", "-pk"]
         indexes = [models.Index(fields=["status", "-publish_at"])]
+
+    get_kind_display = choice_display(Kind, "kind")
 
     def __str__(self):
         return self.title

@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from koss.cache import public_page
+from koss.cache import filter_query, public_page
 from koss.files import file_response, image_response
 
 from .filters import ArticleFilter
@@ -19,7 +19,12 @@ def article_list(request):
     return render(
         request,
         "news/article_list.html",
-        {"filter": filterset, "page_obj": page, "is_filtered": filterset.form.has_changed()},
+        {
+            "filter": filterset,
+            "filter_query": filter_query(request),
+            "page_obj": page,
+            "is_filtered": filterset.form.has_changed(),
+        },
     )
 
 

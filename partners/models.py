@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from koss.choices import choice_display
 from koss.querysets import PublishableQuerySet
 from koss.validators import validate_image_upload
 
@@ -207,6 +208,9 @@ class Partner(models.Model):
             models.Index(fields=["is_published", "region"]),
             models.Index(fields=["is_published", "kind", "name"]),
         ]
+
+    get_kind_display = choice_display(Kind, "kind")
+    get_level_display = choice_display(Level, "level")
 
     def __str__(self):
         return self.name

@@ -1,7 +1,9 @@
+from functools import cache, partial
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from koss.cache import public_page
+from koss.cache import filter_query, public_page
 from koss.files import image_response
 from koss.querysets import sees_unpublished
 
@@ -27,9 +29,11 @@ def partner_list(request):
         "partners/partner_list.html",
         {
             "filter": filterset,
+            "filter_query": filter_query(request),
             "page_obj": page,
             "is_filtered": filterset.form.has_changed(),
-            "map": partner_map(current_region),
+            # Computed only when the map is not in the fragment cache.
+            "map": cache(partial(partner_map, current_region)),
         },
     )
 

@@ -19,8 +19,9 @@ def private_media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def no_page_cache(settings):
     """Most tests change data through the ORM between requests; tests/test_caching.py turns the
-    page cache on."""
+    page and fragment caches on."""
     settings.KOSS_PAGE_CACHE_SECONDS = 0
+    settings.KOSS_FRAGMENT_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .advisory_board.conftest import login, world  # noqa: F401 - fixtures
-from .factories import make_article, make_partner
+from .factories import make_article, make_partner, region
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.KOSS_PAGE_CACHE_SECONDS = 300
+    settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
 
 
 def test_second_anonymous_visit_is_served_from_the_cache(client, django_assert_num_queries):
@@ -143,3 +144,22 @@ def test_pages_are_stored_per_host(client):
     page = client.get("/partner/", HTTP_HOST="testserver").content.decode()
     assert 'href="http://testserver/partner/"' in page
     assert "http://localhost/" not in page
+
+
+def test_map_and_filters_serve_every_page_number_and_follow_edits(
+    client, staff_user, django_assert_num_queries
+):
+    jena = [make_partner(f"Jenaer Partner {n:02d}", region=region("jena")) for n in range(25)]
+    assert "Jena: 25 Partner" in client.get("/partner/").content.decode()
+    # Another page number: only the partners are read, map and filter form are kept.
+    with django_assert_num_queries(3):  # count, page, topics
+        assert "Jena: 25 Partner" in client.get("/partner/?page=2").content.decode()
+
+    staff = client.__class__()
+    staff.force_login(staff_user)
+    staff.post(
+        "/verwaltung/partners/partner/", {"action": "unpublish", "_selected_action": [jena[0].pk]}
+    )
+    page = client.get("/partner/?page=2").content.decode()
+    assert "Jena: 24 Partner" in page
+    assert "Jena: 24 Partner" in client.get("/").content.decode()
