@@ -80,7 +80,10 @@ def meeting_detail(request, pk):
     is_member = meeting.board_id in member_boards(user)
     may_see_agenda = is_member or user.is_staff
     documents = list(
-        Document.objects.visible_to(user).filter(meeting=meeting).select_related("agenda_item")
+        Document.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("agenda_item")
+        .defer("text", "search_vector")
     )
     person = current_person(user) if is_member else None
     by_item = defaultdict(list)
@@ -128,7 +131,11 @@ def members_area(request):
         .order_by("starts_at")
         .first()
     )
-    documents = Document.objects.visible_to(user).select_related("meeting")
+    documents = (
+        Document.objects.visible_to(user)
+        .select_related("meeting")
+        .defer("text", "search_vector", "meeting__search_vector")
+    )
     seen_until = person.seen_until if person else None
     new_documents = documents.order_by("-changed_at")
     if seen_until:

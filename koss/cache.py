@@ -1,8 +1,11 @@
-"""Server-side cache of public pages for anonymous visitors.
+"""Server-side cache of public pages for anonymous visitors, and of fragments shared by everyone.
 
-A rendered public page is kept in the shared cache under a key that contains the current content
-generation. Every change staff make (any successful POST in the admin) and every command that
-writes content starts a new generation, so no visitor sees a page from before an edit. Content
+A rendered public page is kept in the shared cache together with the content generation it was
+rendered in; one read fetches the current generation and the page. Every change staff make (any
+successful POST in the admin) and every command that writes content starts a new generation, so
+no visitor sees a page from before an edit. Parts that are the same for every visitor and every
+page number (the map, the filter forms) are kept the same way, so a page that is not in the cache
+is rendered faster. Content
 that appears by itself later (a scheduled article, a document released at a given time) caps how
 long a page may be kept. Browsers get `Cache-Control: no-cache` with an ETag: they revalidate
 every time and get a 304 when nothing changed.
@@ -61,6 +64,28 @@ def start_new_generation():
     cache.set(GENERATION_KEY, timezone.now().timestamp(), timeout=None)
 
 
+def read(key):
+    """The current generation and what is stored under key for it (or None), in one round trip.
+
+    Entries remember the generation they were made in; one from an earlier generation is stale.
+    """
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation()
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return generation, entry[1]
+    return generation, None
+
+
+def write(key, generation, value, seconds):
+    """Store value for the generation, at most until scheduled content appears by itself."""
+    timeout = min(seconds, seconds_until_next_scheduled_change(generation))
+    if timeout > 0:
+        cache.set(key, (generation, value), timeout)
+
+
 def seconds_until_next_scheduled_change(generation):
     """How long pages may be kept before scheduled content appears by itself (capped)."""
     key = NEXT_CHANGE_KEY.format(generation=generation)
@@ -100,23 +125,16 @@ def cached_fragment(vary, render):
     """
     if settings.KOSS_FRAGMENT_CACHE_SECONDS <= 0:
         return render()
+    key = "koss:fragment:" + hashlib.sha256("\x00".join(vary).encode()).hexdigest()
     try:
-        generation = current_generation()
-        digest = hashlib.sha256("\x00".join(vary).encode()).hexdigest()
-        key = f"koss:fragment:{generation}:{digest}"
-        html = cache.get(key)
+        generation, html = read(key)
     except CACHE_ERRORS as error:
         logger.warning("Fragment cache unavailable: %s", error)
         return render()
     if html is None:
         html = render()
         try:
-            timeout = min(
-                settings.KOSS_FRAGMENT_CACHE_SECONDS,
-                seconds_until_next_scheduled_change(generation),
-            )
-            if timeout > 0:
-                cache.set(key, html, timeout)
+            write(key, generation, html, settings.KOSS_FRAGMENT_CACHE_SECONDS)
         except CACHE_ERRORS as error:
             logger.warning("Fragment cache unavailable: %s", error)
     return html
@@ -140,10 +158,9 @@ class AnonymousPageCacheMiddleware:
         )
         generation = key = None
         if cacheable:
+            key = self.key(request)
             try:
-                generation = current_generation()
-                key = self.key(request, generation)
-                cached = cache.get(key)
+                generation, cached = read(key)
             except CACHE_ERRORS as error:
                 logger.warning("Page cache unavailable: %s", error)
                 key = cached = None
@@ -170,18 +187,14 @@ class AnonymousPageCacheMiddleware:
         return response
 
     @staticmethod
-    def key(request, generation):
+    def key(request):
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"koss:page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+        return "koss:page:" + hashlib.sha256(address.encode()).hexdigest()
 
     def store(self, key, generation, response):
+        # One piece of content, sent in one write: feeds are written in many small parts.
+        response.content = response.content
         try:
-            timeout = min(
-                settings.KOSS_PAGE_CACHE_SECONDS, seconds_until_next_scheduled_change(generation)
-            )
-            if timeout > 0:
-                # One piece of content, sent in one write: feeds are written in many small parts.
-                response.content = response.content
-                cache.set(key, response, timeout)
+            write(key, generation, response, settings.KOSS_PAGE_CACHE_SECONDS)
         except CACHE_ERRORS as error:
             logger.warning("Page cache unavailable: %s", error)

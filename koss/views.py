@@ -34,7 +34,7 @@ def home(request):
             item["count"] for item in network()["beyond"]
         )
 
-    latest_news = Article.objects.published().defer("body")[:HOME_NEWS]
+    latest_news = Article.objects.published().defer("body", "search_vector")[:HOME_NEWS]
     next_meeting = (
         Meeting.objects.filter(
             board__is_current=True, status=Meeting.Status.PLANNED, starts_at__gte=timezone.now()

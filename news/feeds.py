@@ -24,7 +24,7 @@ class LatestArticlesFeed(Feed):
         return response
 
     def items(self):
-        return Article.objects.published().defer("body")[:FEED_LENGTH]
+        return Article.objects.published().defer("body", "search_vector")[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title

@@ -13,7 +13,7 @@ ARTICLES_PER_PAGE = 10
 @public_page
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
-    page = Paginator(filterset.qs.defer("body"), ARTICLES_PER_PAGE).get_page(
+    page = Paginator(filterset.qs.defer("body", "search_vector"), ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(

@@ -18,7 +18,10 @@ PARTNERS_PER_PAGE = 20
 def partner_list(request):
     filterset = PartnerFilter(
         request.GET,
-        queryset=Partner.objects.published().select_related("region").prefetch_related("topics"),
+        queryset=Partner.objects.published()
+        .select_related("region")
+        .prefetch_related("topics")
+        .defer("search_vector"),
     )
     # get_page() turns a missing or malformed page number into the first page and one past the
     # end into the last page, so a stale shared link still shows results.

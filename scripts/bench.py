@@ -50,6 +50,7 @@ def generate():
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
 
     from advisory_board.models import AgendaItem, Board, Document, Meeting
@@ -138,6 +139,8 @@ def generate():
         for n in range(10)
     )
     call_command("update_search_index", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load
     start_new_generation()
 
 
