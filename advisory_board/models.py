@@ -219,6 +219,7 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["board", "number"], name="unique_meeting_number")
         ]
+        indexes = [models.Index(fields=["board", "starts_at"])]
 
     get_status_display = choice_display(Status, "status")
 

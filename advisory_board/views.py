@@ -6,7 +6,6 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from koss.cache import public_page
+from koss.cache import SharedCountPaginator, public_page
 from koss.files import file_response
 
 from .calendars import meetings_calendar
@@ -60,7 +59,11 @@ def board_index(request):
         key=lambda membership: (membership.role_rank, membership.person.last_name),
     )
     now = timezone.now()
-    past = Paginator(board.meetings.filter(starts_at__lt=now), PAST_MEETINGS_PER_PAGE)
+    past = SharedCountPaginator(
+        board.meetings.filter(starts_at__lt=now),
+        PAST_MEETINGS_PER_PAGE,
+        ["past-meetings", board.pk],
+    )
     return render(
         request,
         "advisory_board/index.html",

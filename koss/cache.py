@@ -18,12 +18,14 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
 )
+from django.utils.functional import cached_property
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -87,11 +89,12 @@ def write(key, generation, value, seconds):
 
 
 def seconds_until_next_scheduled_change(generation):
-    """How long pages may be kept before scheduled content appears by itself (capped)."""
+    """How long pages may be kept before something changes by itself (capped): a scheduled
+    article or document appears, or a meeting begins and moves from upcoming to past."""
     key = NEXT_CHANGE_KEY.format(generation=generation)
     moment = cache.get(key)
     if moment is None:
-        from advisory_board.models import Document
+        from advisory_board.models import Document, Meeting
         from news.models import Article
 
         now = timezone.now()
@@ -103,6 +106,10 @@ def seconds_until_next_scheduled_change(generation):
             Document.objects.filter(published_at__gt=now)
             .order_by("published_at")
             .values_list("published_at", flat=True)
+            .first(),
+            Meeting.objects.filter(starts_at__gt=now)
+            .order_by("starts_at")
+            .values_list("starts_at", flat=True)
             .first(),
         ]
         moment = min((c for c in candidates if c), default=now + datetime.timedelta(days=1))
@@ -117,27 +124,40 @@ def filter_query(request):
     return query.urlencode()
 
 
-def cached_fragment(vary, render):
-    """HTML that is the same for everyone, kept for the current content generation.
+def cached_fragment(vary, compute):
+    """HTML (or another value) that is the same for everyone, kept for the content generation.
 
-    Like the page cache, it is capped by the next scheduled change and fails open: without the
-    cache server the HTML is rendered.
+    `vary` names it: a list of strings. Like the page cache, it is capped by the next scheduled
+    change and fails open: without the cache server the value is computed.
     """
     if settings.KOSS_FRAGMENT_CACHE_SECONDS <= 0:
-        return render()
-    key = "koss:fragment:" + hashlib.sha256("\x00".join(vary).encode()).hexdigest()
+        return compute()
+    key = "koss:fragment:" + hashlib.sha256("\x00".join(map(str, vary)).encode()).hexdigest()
     try:
-        generation, html = read(key)
+        generation, value = read(key)
     except CACHE_ERRORS as error:
         logger.warning("Fragment cache unavailable: %s", error)
-        return render()
-    if html is None:
-        html = render()
+        return compute()
+    if value is None:
+        value = compute()
         try:
-            write(key, generation, html, settings.KOSS_FRAGMENT_CACHE_SECONDS)
+            write(key, generation, value, settings.KOSS_FRAGMENT_CACHE_SECONDS)
         except CACHE_ERRORS as error:
             logger.warning("Fragment cache unavailable: %s", error)
-    return html
+    return value
+
+
+class SharedCountPaginator(Paginator):
+    """A paginator whose total is kept with the shared fragments: every page number of a filter
+    then costs only the query for its own rows."""
+
+    def __init__(self, object_list, per_page, vary, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.vary = vary
+
+    @cached_property
+    def count(self):
+        return cached_fragment(["count", *self.vary], lambda: Paginator.count.func(self))
 
 
 class AnonymousPageCacheMiddleware:

@@ -3,6 +3,8 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koss.cache import cached_fragment
+
 from .models import Article
 
 
@@ -20,9 +22,12 @@ class ArticleFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The years from the first to the latest published article, newest first. Min and Max
-        # come from the index; listing the distinct years would visit every article.
-        span = self.queryset.aggregate(first=Min("publish_at"), last=Max("publish_at"))
+        # The years from the first to the latest published article, newest first, kept with the
+        # other shared fragments: listing the distinct years would visit every article.
+        span = cached_fragment(
+            ["article-years"],
+            lambda: self.queryset.aggregate(first=Min("publish_at"), last=Max("publish_at")),
+        )
         years = []
         if span["first"]:
             first = timezone.localtime(span["first"]).year

@@ -105,7 +105,10 @@ class Article(models.Model):
         verbose_name = _("Beitrag")
         verbose_name_plural = _("Beiträge")
         ordering = ["-publish_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-publish_at"])]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"]),
+            models.Index(fields=["status", "kind", "-publish_at"]),
+        ]
 
     get_kind_display = choice_display(Kind, "kind")
 

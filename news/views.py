@@ -1,7 +1,6 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from koss.cache import filter_query, public_page
+from koss.cache import SharedCountPaginator, filter_query, public_page
 from koss.files import file_response, image_response
 
 from .filters import ArticleFilter
@@ -13,15 +12,16 @@ ARTICLES_PER_PAGE = 10
 @public_page
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
-    page = Paginator(filterset.qs.defer("body", "search_vector"), ARTICLES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    query = filter_query(request)
+    page = SharedCountPaginator(
+        filterset.qs.defer("body", "search_vector"), ARTICLES_PER_PAGE, ["articles", query]
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "news/article_list.html",
         {
             "filter": filterset,
-            "filter_query": filter_query(request),
+            "filter_query": query,
             "page_obj": page,
             "is_filtered": filterset.form.has_changed(),
         },

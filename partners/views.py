@@ -1,9 +1,8 @@
 from functools import cache, partial
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from koss.cache import filter_query, public_page
+from koss.cache import SharedCountPaginator, filter_query, public_page
 from koss.files import image_response
 from koss.querysets import sees_unpublished
 
@@ -25,14 +24,17 @@ def partner_list(request):
     )
     # get_page() turns a missing or malformed page number into the first page and one past the
     # end into the last page, so a stale shared link still shows results.
-    page = Paginator(filterset.qs, PARTNERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = filter_query(request)
+    page = SharedCountPaginator(filterset.qs, PARTNERS_PER_PAGE, ["partners", query]).get_page(
+        request.GET.get("page")
+    )
     current_region = filterset.form.cleaned_data.get("region") if filterset.is_bound else None
     return render(
         request,
         "partners/partner_list.html",
         {
             "filter": filterset,
-            "filter_query": filter_query(request),
+            "filter_query": query,
             "page_obj": page,
             "is_filtered": filterset.form.has_changed(),
             # Computed only when the map is not in the fragment cache.

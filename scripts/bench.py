@@ -2,8 +2,9 @@
 
 Fills the database named by DATABASE_URL (default: a koss_bench database on the local
 PostgreSQL) with at least 5,000 partners, 10,000 articles and 500 meetings with 5,000 documents,
-starts the production server, and measures each page with wrk: once with the page cache for
-anonymous visitors, once without it. A static file served by WhiteNoise is the reference; the
+starts the production server, and measures each page with wrk three times: with the page and
+fragment caches as in production, without the page cache (every request renders its page), and
+without any cache. A static file served by WhiteNoise is the reference; the
 table gives each page's rate as a ratio to it. All traffic stays on 127.0.0.1.
 """
 
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8088"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/koss_bench")
 CONNECTIONS, THREADS, SECONDS = 8, 2, int(os.environ.get("BENCH_SECONDS", "5"))
+WARM_UP_SECONDS = 1
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "var" / "bench.md"))
 BASE = f"http://127.0.0.1:{PORT}"
 
@@ -165,10 +167,15 @@ def member_cookie():
 
 
 def wrk(path, cookie=None):
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", BASE + path]
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    """Measure one page, after a second of warm-up that is not counted (cold workers, first fill)."""
+    results = []
+    for seconds in (WARM_UP_SECONDS, SECONDS):
+        command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+        if cookie:
+            command += ["-H", f"Cookie: {cookie}"]
+        command.append(BASE + path)
+        results.append(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    output = results[-1]
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
     def latency(percentile):
@@ -179,8 +186,20 @@ def wrk(path, cookie=None):
     return rate, latency(50), latency(99), int(errors.group(1)) if errors else 0
 
 
-def serve(page_cache):
-    env = ENV | {"KOSS_PAGE_CACHE_SECONDS": "300" if page_cache else "0"}
+# (label, page cache, fragment cache): with both caches as in production; pages rendered on every
+# request, with the map and filter forms from the fragment cache; and with no cache at all.
+MODES = [
+    ("mit Seiten-Cache", True, True),
+    ("ohne Seiten-Cache", False, True),
+    ("ohne jeden Cache", False, False),
+]
+
+
+def serve(page_cache, fragment_cache=True):
+    env = ENV | {
+        "KOSS_PAGE_CACHE_SECONDS": "300" if page_cache else "0",
+        "KOSS_FRAGMENT_CACHE_SECONDS": "300" if fragment_cache else "0",
+    }
     if (
         shutil.which("redis-cli")
         and subprocess.run(["redis-cli", "ping"], capture_output=True).returncode == 0
@@ -233,13 +252,12 @@ def main():
         ("Sitzung (Mitglied)", meeting.get_absolute_url()),
     ]
     rows = []
-    for page_cache in (True, False):
-        server = serve(page_cache)
+    for mode, page_cache, fragment_cache in MODES:
+        server = serve(page_cache, fragment_cache)
         try:
             html = urllib.request.urlopen(BASE + "/").read().decode()
             static = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', html).group(1)
             reference = wrk(static)
-            mode = "mit Seiten-Cache" if page_cache else "ohne Seiten-Cache"
             rows.append((f"Statische Datei ({mode})", *reference, 1.0))
             for label, path in anonymous:
                 result = wrk(path)
@@ -254,7 +272,8 @@ def main():
             server.wait(timeout=30)
 
     lines = [
-        f"wrk, {THREADS} Threads, {CONNECTIONS} Verbindungen, je {SECONDS} s, PostgreSQL, make serve",
+        f"wrk, {THREADS} Threads, {CONNECTIONS} Verbindungen, je {WARM_UP_SECONDS} s Aufwärmen und "
+        f"{SECONDS} s Messung, PostgreSQL, make serve",
         "",
         "| Seite | Anfragen/s | p50 ms | p99 ms | Fehler | Verhältnis zur statischen Datei |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",

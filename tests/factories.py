@@ -147,12 +147,8 @@ def make_meeting(board, number=None, days_ahead=30, **fields):
     from advisory_board.models import Meeting
 
     fields.setdefault("location", "Staatskanzlei, Erfurt")
-    return Meeting.objects.create(
-        board=board,
-        number=number or next(_sequence),
-        starts_at=timezone.now() + datetime.timedelta(days=days_ahead),
-        **fields,
-    )
+    fields.setdefault("starts_at", timezone.now() + datetime.timedelta(days=days_ahead))
+    return Meeting.objects.create(board=board, number=number or next(_sequence), **fields)
 
 
 def make_document(

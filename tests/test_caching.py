@@ -1,6 +1,7 @@
 """Public pages are cached for anonymous visitors, and never served stale after an edit."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .advisory_board.conftest import login, world  # noqa: F401 - fixtures
-from .factories import make_article, make_partner, region
+from .factories import make_article, make_board, make_meeting, make_partner, region
 
 pytestmark = pytest.mark.django_db
 
@@ -146,13 +147,13 @@ def test_pages_are_stored_per_host(client):
     assert "http://localhost/" not in page
 
 
-def test_map_and_filters_serve_every_page_number_and_follow_edits(
+def test_map_filters_and_totals_serve_every_page_number_and_follow_edits(
     client, staff_user, django_assert_num_queries
 ):
     jena = [make_partner(f"Jenaer Partner {n:02d}", region=region("jena")) for n in range(25)]
     assert "Jena: 25 Partner" in client.get("/partner/").content.decode()
-    # Another page number: only the partners are read, map and filter form are kept.
-    with django_assert_num_queries(3):  # count, page, topics
+    # Another page number: only its partners are read; map, filter form and total are kept.
+    with django_assert_num_queries(2):  # the page's partners and their topics
         assert "Jena: 25 Partner" in client.get("/partner/?page=2").content.decode()
 
     staff = client.__class__()
@@ -162,4 +163,17 @@ def test_map_and_filters_serve_every_page_number_and_follow_edits(
     )
     page = client.get("/partner/?page=2").content.decode()
     assert "Jena: 24 Partner" in page
+    assert re.search(r'id="results-heading"[^>]*>\s*24 Partner', page)
     assert "Jena: 24 Partner" in client.get("/").content.decode()
+
+
+def test_a_meeting_moves_to_the_past_at_its_start_despite_the_cache(client):
+    board = make_board(is_current=True)
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        make_meeting(board, number=7, days_ahead=0, starts_at=now + datetime.timedelta(minutes=2))
+        page = client.get("/beirat/").content.decode()
+        assert "Kommende Sitzungen" in page and "Vergangene Sitzungen" not in page
+    with time_machine.travel(now + datetime.timedelta(minutes=2, seconds=1), tick=False):
+        page = client.get("/beirat/").content.decode()
+        assert "Kommende Sitzungen" not in page and "Vergangene Sitzungen" in page
