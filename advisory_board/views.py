@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 # After this long away, the documents of the previous visit no longer count as new.
 VISIT_GAP = datetime.timedelta(minutes=30)
+# How precisely the end of a visit is recorded.
+VISIT_RESOLUTION = datetime.timedelta(minutes=1)
 NEW_DOCUMENTS_LIMIT = 20
 PAST_MEETINGS_PER_PAGE = 12
 
@@ -139,6 +141,8 @@ def members_area(request):
         .select_related("meeting")
         .defer("text", "search_vector", "meeting__search_vector")
     )
+    if person:
+        record_visit(person, now)
     seen_until = person.seen_until if person else None
     new_documents = documents.order_by("-changed_at")
     if seen_until:
@@ -163,16 +167,18 @@ def members_area(request):
             ),
         }
     )
-    response = render(request, "advisory_board/members.html", context)
-    if person:
-        record_visit(person, now)
-    return response
+    return render(request, "advisory_board/members.html", context)
 
 
 def record_visit(person, now):
-    """Documents shown as new stay new during one visit; the next visit starts from here."""
+    """Documents are new if they changed after the previous visit: the same on every page of a
+    visit. A visit ends after VISIT_GAP without a page view."""
     if person.last_visit_at is None or now - person.last_visit_at > VISIT_GAP:
-        person.seen_until = person.last_visit_at or now
+        # A new visit: what came before the last one is no longer new. On the first visit
+        # everything stays new.
+        person.seen_until = person.last_visit_at
+    elif now - person.last_visit_at < VISIT_RESOLUTION:
+        return  # the same visit, recorded moments ago: no write for every page view
     person.last_visit_at = now
     person.save(update_fields=["seen_until", "last_visit_at"])
 

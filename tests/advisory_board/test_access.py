@@ -145,6 +145,29 @@ class TestMembersArea:
             content = client.get(url).content.decode()
             assert "Protokoll für Mitglieder" in content
 
+    def test_a_visit_lasts_while_pages_follow_within_30_minutes(self, login, world):
+        import datetime
+
+        import time_machine
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
+
+        client = login("member")
+        url = reverse("advisory_board:members")
+        start = timezone.now() + datetime.timedelta(minutes=1)
+        for minutes in (0, 20, 40, 60):
+            with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+                assert "Protokoll für Mitglieder" in client.get(url).content.decode()
+        # Moments later, in the same visit: the page is read without a write.
+        moments_later = start + datetime.timedelta(minutes=60, seconds=5)
+        with (
+            time_machine.travel(moments_later, tick=False),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            assert "Protokoll für Mitglieder" in client.get(url).content.decode()
+        assert not [q for q in queries if q["sql"].startswith("UPDATE")]
+
 
 class TestReplies:
     def url(self, world):
