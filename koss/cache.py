@@ -3,12 +3,14 @@
 A rendered public page is kept in the shared cache together with the content generation it was
 rendered in; one read fetches the current generation and the page. Every change staff make (any
 successful POST in the admin) and every command that writes content starts a new generation, so
-no visitor sees a page from before an edit. Parts that are the same for every visitor and every
-page number (the map, the filter forms) are kept the same way, so a page that is not in the cache
-is rendered faster. Content
-that appears by itself later (a scheduled article, a document released at a given time) caps how
-long a page may be kept. Browsers get `Cache-Control: no-cache` with an ETag: they revalidate
-every time and get a 304 when nothing changed.
+no visitor sees a page from before an edit. What changes by itself later (a scheduled article or
+document appears, a meeting begins) caps how long a page may be kept. Browsers get
+`Cache-Control: no-cache` with an ETag: they revalidate every time and get a 304 when nothing
+changed.
+
+Parts that are the same for every visitor and every page number (the map, the filter forms, the
+totals of a directory) are kept the same way, so a page that is not in the cache is rendered
+faster.
 """
 
 import datetime
@@ -164,7 +166,7 @@ class AnonymousPageCacheMiddleware:
     """Serve anonymous visitors stored pages before any other middleware runs.
 
     It sits right after the security and static-file middleware, so a stored page carries the
-    headers all later middleware gave it, and a hit costs two cache reads. The page cache is an
+    headers all later middleware gave it, and a hit costs one cache read. The page cache is an
     optimisation: when the cache itself fails, pages are rendered.
     """
 
