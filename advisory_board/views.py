@@ -64,7 +64,7 @@ def board_index(request):
     past = SharedCountPaginator(
         board.meetings.filter(starts_at__lt=now),
         PAST_MEETINGS_PER_PAGE,
-        ["past-meetings", board.pk],
+        vary=["past-meetings", board.pk],
     )
     return render(
         request,

@@ -16,6 +16,7 @@ faster.
 import datetime
 import hashlib
 import logging
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -36,6 +37,11 @@ logger = logging.getLogger(__name__)
 # cache.
 CACHE_ERRORS = (RedisError, OSError)
 
+# After the cache server fails, pages are rendered without it for this long, instead of every
+# request waiting for its timeouts again.
+CACHE_RETRY_SECONDS = 30
+_unavailable_until = 0.0
+
 GENERATION_KEY = "koss:content-generation"
 NEXT_CHANGE_KEY = "koss:next-scheduled-change:{generation}"
 # How long the moment of the next scheduled change is remembered before it is looked up again.
@@ -52,6 +58,18 @@ def public_page(view):
         return response
 
     return wrapped
+
+
+def cache_usable():
+    return time.monotonic() >= _unavailable_until
+
+
+def cache_failed(error):
+    global _unavailable_until
+    _unavailable_until = time.monotonic() + CACHE_RETRY_SECONDS
+    logger.warning(
+        "Cache unavailable, pages are rendered without it for %s s: %s", CACHE_RETRY_SECONDS, error
+    )
 
 
 def current_generation():
@@ -132,20 +150,20 @@ def cached_fragment(vary, compute):
     `vary` names it: a list of strings. Like the page cache, it is capped by the next scheduled
     change and fails open: without the cache server the value is computed.
     """
-    if settings.KOSS_FRAGMENT_CACHE_SECONDS <= 0:
+    if settings.KOSS_FRAGMENT_CACHE_SECONDS <= 0 or not cache_usable():
         return compute()
     key = "koss:fragment:" + hashlib.sha256("\x00".join(map(str, vary)).encode()).hexdigest()
     try:
         generation, value = read(key)
     except CACHE_ERRORS as error:
-        logger.warning("Fragment cache unavailable: %s", error)
+        cache_failed(error)
         return compute()
     if value is None:
         value = compute()
         try:
             write(key, generation, value, settings.KOSS_FRAGMENT_CACHE_SECONDS)
         except CACHE_ERRORS as error:
-            logger.warning("Fragment cache unavailable: %s", error)
+            cache_failed(error)
     return value
 
 
@@ -153,7 +171,7 @@ class SharedCountPaginator(Paginator):
     """A paginator whose total is kept with the shared fragments: every page number of a filter
     then costs only the query for its own rows."""
 
-    def __init__(self, object_list, per_page, vary, **kwargs):
+    def __init__(self, object_list, per_page, *, vary, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.vary = vary
 
@@ -176,7 +194,10 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
         cacheable = (
-            anonymous and settings.KOSS_PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD")
+            anonymous
+            and settings.KOSS_PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and cache_usable()
         )
         generation = key = None
         if cacheable:
@@ -184,7 +205,7 @@ class AnonymousPageCacheMiddleware:
             try:
                 generation, cached = read(key)
             except CACHE_ERRORS as error:
-                logger.warning("Page cache unavailable: %s", error)
+                cache_failed(error)
                 key = cached = None
             if cached is not None:
                 return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
@@ -219,4 +240,4 @@ class AnonymousPageCacheMiddleware:
         try:
             write(key, generation, response, settings.KOSS_PAGE_CACHE_SECONDS)
         except CACHE_ERRORS as error:
-            logger.warning("Page cache unavailable: %s", error)
+            cache_failed(error)

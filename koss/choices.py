@@ -8,7 +8,7 @@ def choice_display(choices, attname):
     def display(self):
         value = getattr(self, attname)
         try:
-            return choices(value).label
+            return str(choices(value).label)
         except ValueError:
             return value
 

@@ -56,11 +56,7 @@ class Source:
 
     def vector(self):
         """The weighted words of an object, as stored in its search_vector column."""
-        vector = None
-        for field, weight in self.weighted_fields:
-            part = SearchVector(_plain(field, self), weight=weight, config="german")
-            vector = part if vector is None else vector + part
-        return vector
+        return weighted_vector(self.weighted_fields, self.html_fields)
 
     def queryset(self, user):
         raise NotImplementedError
@@ -164,10 +160,19 @@ def search(query, user):
     return results[:MAX_RESULTS]
 
 
-def _plain(field, source):
+def weighted_vector(weighted_fields, html_fields=()):
+    """The weighted words of the fields, for a search_vector column."""
+    vector = None
+    for field, weight in weighted_fields:
+        part = SearchVector(_plain(field, html_fields), weight=weight, config="german")
+        vector = part if vector is None else vector + part
+    return vector
+
+
+def _plain(field, html_fields):
     """The field as plain text inside the database: tags of HTML fields replaced by spaces."""
     expression = Coalesce(F(field), Value(""), output_field=TextField())
-    if field in source.html_fields:
+    if field in html_fields:
         expression = Func(
             expression,
             Value("<[^>]+>"),
@@ -183,7 +188,7 @@ def _postgres(source, query, user):
     search_query = SearchQuery(query, config="german", search_type="websearch")
     pieces = []
     for field in source.snippet_fields:
-        pieces += [_plain(field, source), Value(" ", output_field=TextField())]
+        pieces += [_plain(field, source.html_fields), Value(" ", output_field=TextField())]
     headline = SearchHeadline(
         Concat(*pieces, output_field=TextField()) if len(pieces) > 2 else pieces[0],
         search_query,
@@ -264,8 +269,8 @@ def _simple_snippet(text, words):
 def update_search_vectors(model, queryset=None):
     """Store the searchable words of the model's objects (all of them without a queryset).
 
-    Works on historical models in migrations too. Only PostgreSQL has the column's type and
-    index; elsewhere the column stays empty and the search reads the texts.
+    Only PostgreSQL has the column's type and index; elsewhere the column stays empty and the
+    search reads the texts.
     """
     queryset = model._default_manager.all() if queryset is None else queryset
     if connections[queryset.db].vendor != "postgresql":
@@ -274,11 +279,12 @@ def update_search_vectors(model, queryset=None):
     queryset.update(search_vector=source.vector())
 
 
-def search_index_operation(app_label, model_name):
+def search_index_operation(app_label, model_name, weighted_fields, html_fields=()):
     """A migration step: the GIN index on the model's search_vector, and its first fill.
 
-    PostgreSQL only; the index is not part of the model state because other databases cannot
-    build it.
+    The fields are given as they were when the migration was written, so that the migration
+    keeps working when the model changes later. PostgreSQL only; the index is not part of the
+    model state because other databases cannot build it.
     """
 
     def index_name(schema_editor, model):
@@ -295,7 +301,9 @@ def search_index_operation(app_label, model_name):
             f"{schema_editor.quote_name(model._meta.db_table)} USING gin (search_vector) "
             "WITH (fastupdate = off)"
         )
-        update_search_vectors(model)
+        model._default_manager.using(schema_editor.connection.alias).update(
+            search_vector=weighted_vector(weighted_fields, html_fields)
+        )
 
     def backwards(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":

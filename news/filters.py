@@ -25,7 +25,7 @@ class ArticleFilter(django_filters.FilterSet):
         # The years from the first to the latest published article, newest first, kept with the
         # other shared fragments: listing the distinct years would visit every article.
         span = cached_fragment(
-            ["article-years"],
+            ["published-article-years"],
             lambda: self.queryset.aggregate(first=Min("publish_at"), last=Max("publish_at")),
         )
         years = []

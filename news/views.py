@@ -14,7 +14,7 @@ def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
     query = filter_query(request)
     page = SharedCountPaginator(
-        filterset.qs.defer("body", "search_vector"), ARTICLES_PER_PAGE, ["articles", query]
+        filterset.qs.defer("body", "search_vector"), ARTICLES_PER_PAGE, vary=["articles", query]
     ).get_page(request.GET.get("page"))
     return render(
         request,

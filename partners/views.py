@@ -25,7 +25,7 @@ def partner_list(request):
     # get_page() turns a missing or malformed page number into the first page and one past the
     # end into the last page, so a stale shared link still shows results.
     query = filter_query(request)
-    page = SharedCountPaginator(filterset.qs, PARTNERS_PER_PAGE, ["partners", query]).get_page(
+    page = SharedCountPaginator(filterset.qs, PARTNERS_PER_PAGE, vary=["partners", query]).get_page(
         request.GET.get("page")
     )
     current_region = filterset.form.cleaned_data.get("region") if filterset.is_bound else None

@@ -25,11 +25,13 @@ def no_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Rate-limit counters and used TOTP codes live in the cache; each test starts afresh."""
+def empty_cache(monkeypatch):
+    """Rate-limit counters and used TOTP codes live in the cache; each test starts afresh, with
+    the cache taken as reachable."""
     from django.core.cache import cache
 
     cache.clear()
+    monkeypatch.setattr("koss.cache._unavailable_until", 0.0)
 
 
 @pytest.fixture(autouse=True)

@@ -109,15 +109,22 @@ def test_pages_are_rendered_when_the_cache_is_away(client):
     from redis.exceptions import ConnectionError as RedisConnectionError
 
     make_partner("Trotzdem sichtbar")
-    # The cache server fails; the middleware under test is real.
-    with (
-        mock.patch("koss.cache.cache.get", side_effect=RedisConnectionError("refused")),
-        mock.patch("koss.cache.cache.set", side_effect=RedisConnectionError("refused")),
-        mock.patch("koss.cache.cache.add", side_effect=RedisConnectionError("refused")),
-    ):
-        response = client.get("/partner/")
-    assert response.status_code == 200
-    assert "Trotzdem sichtbar" in response.content.decode()
+    # The cache server fails; the middleware and fragments under test are real.
+    refused = RedisConnectionError("refused")
+    calls = {
+        name: mock.patch(f"koss.cache.cache.{name}", side_effect=refused)
+        for name in ("get", "get_many", "set", "add")
+    }
+    mocks = {name: patch.start() for name, patch in calls.items()}
+    try:
+        for url in ("/partner/", "/partner/?page=2", "/", "/aktuelles/"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+        assert "Trotzdem sichtbar" in client.get("/partner/").content.decode()
+    finally:
+        mock.patch.stopall()
+    # One failed attempt; later pages do not wait for the cache server's timeouts again.
+    assert sum(m.call_count for m in mocks.values()) == 1
 
 
 def test_stored_pages_keep_their_security_headers(client, django_assert_num_queries):
@@ -177,3 +184,18 @@ def test_a_meeting_moves_to_the_past_at_its_start_despite_the_cache(client):
     with time_machine.travel(now + datetime.timedelta(minutes=2, seconds=1), tick=False):
         page = client.get("/beirat/").content.decode()
         assert "Kommende Sitzungen" not in page and "Vergangene Sitzungen" in page
+
+
+def test_shared_parts_carry_nothing_of_the_person_who_filled_them(client, staff_user):
+    make_board(is_current=True)
+    make_partner("Sichtbarer Partner")
+    make_partner("Verborgener Entwurf", is_published=False)
+    make_article("Entwurf der Redaktion", status="entwurf")
+    staff = client.__class__()
+    staff.force_login(staff_user)
+    for url in ("/", "/partner/", "/partner/?level=land", "/aktuelles/", "/beirat/"):
+        assert staff.get(url).status_code == 200  # renders and keeps the shared parts
+        page = client.get(url).content.decode()
+        assert "Verborgener Entwurf" not in page and "Entwurf der Redaktion" not in page
+        assert "Abmelden" not in page and staff_user.email not in page
+    assert "Sichtbarer Partner" in client.get("/partner/").content.decode()

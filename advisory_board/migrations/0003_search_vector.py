@@ -23,6 +23,8 @@ class Migration(migrations.Migration):
             name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        search_index_operation("advisory_board", "Meeting"),
-        search_index_operation("advisory_board", "Document"),
+        search_index_operation(
+            "advisory_board", "Meeting", [("public_summary", "B"), ("location", "C")]
+        ),
+        search_index_operation("advisory_board", "Document", [("title", "A"), ("text", "C")]),
     ]

@@ -23,6 +23,8 @@ class Migration(migrations.Migration):
             name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        search_index_operation("news", "Article"),
-        search_index_operation("news", "Attachment"),
+        search_index_operation(
+            "news", "Article", [("title", "A"), ("teaser", "B"), ("body", "C")], html_fields=["body"]
+        ),
+        search_index_operation("news", "Attachment", [("title", "A"), ("text", "C")]),
     ]

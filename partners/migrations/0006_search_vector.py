@@ -18,5 +18,9 @@ class Migration(migrations.Migration):
             name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        search_index_operation("partners", "Partner"),
+        search_index_operation(
+            "partners",
+            "Partner",
+            [("name", "A"), ("short_name", "A"), ("summary", "B"), ("cooperation", "C"), ("city", "C")],
+        ),
     ]

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from koss.cache import start_new_generation
 from koss.search import SOURCES, update_search_vectors
 
 
@@ -13,3 +14,4 @@ class Command(BaseCommand):
         for source in SOURCES:
             update_search_vectors(source.model)
             self.stdout.write(f"{source.model._meta.verbose_name_plural}: aktualisiert")
+        start_new_generation()  # stored search pages show the new words at once
