@@ -35,13 +35,21 @@ def make_staff(email="redaktion@example.org", **fields):
     return user
 
 
-def current_totp_code(secret=TOTP_SECRET):
+def current_totp_code(secret=TOTP_SECRET, seconds_needed=10):
+    """The code of the current period, still valid for seconds_needed (waits for the next period
+    otherwise): the server accepts only the current period's code."""
+    import time
+
+    from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import (
         format_hotp_value,
         hotp_value,
         yield_hotp_counters_from_time,
     )
 
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if left < seconds_needed:
+        time.sleep(left + 0.1)
     counter = next(yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(secret, counter))
 
