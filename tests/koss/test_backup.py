@@ -1,5 +1,6 @@
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ def dump():
         natural_foreign=True,
         stdout=out,
     )
-    return out.getvalue()
+    # The JSON keeps times to the millisecond: a time less than a millisecond after a full second
+    # is written "…:21.000Z" before a round trip and "…:21Z" after it. Same time, same text.
+    return re.sub(r"(T\d\d:\d\d:\d\d)\.000Z", r"\1Z", out.getvalue())
 
 
 def files():
