@@ -11,5 +11,7 @@ class KossConfig(AppConfig):
 
         for source in SOURCES:
             post_save.connect(
-                update_saved_object, sender=source.model, dispatch_uid=f"search:{source.model}"
+                update_saved_object,
+                sender=source.model,
+                dispatch_uid=f"search:{source.model._meta.label}",
             )
