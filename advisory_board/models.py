@@ -340,6 +340,8 @@ class Document(models.Model):
         verbose_name = _("Dokument")
         verbose_name_plural = _("Dokumente")
         ordering = ["meeting", "agenda_item__position", "pk"]
+        # The members' area lists the latest changes first.
+        indexes = [models.Index(fields=["-changed_at"])]
 
     get_kind_display = choice_display(Kind, "kind")
     get_visibility_display = choice_display(Visibility, "visibility")

@@ -16,6 +16,7 @@ faster.
 import datetime
 import hashlib
 import logging
+import threading
 import time
 from functools import wraps
 
@@ -46,6 +47,22 @@ GENERATION_KEY = "koss:content-generation"
 NEXT_CHANGE_KEY = "koss:next-scheduled-change:{generation}"
 # How long the moment of the next scheduled change is remembered before it is looked up again.
 NEXT_CHANGE_SECONDS = 60
+
+# Fragments this process has read or rendered, as (generation, value, expiry): a page reads the
+# content generation once and then takes its fragments from here, without a round trip each.
+LOCAL_FRAGMENTS = 2000
+_local_fragments = {}
+
+
+class _RequestState(threading.local):
+    """The content generation as read at the start of the request being served by this thread:
+    every fragment of one response belongs to the same generation."""
+
+    active = False
+    generation = None
+
+
+_request = _RequestState()
 
 
 def public_page(view):
@@ -84,6 +101,7 @@ def current_generation():
 def start_new_generation():
     """Forget every cached page: call after anything public may have changed."""
     cache.set(GENERATION_KEY, timezone.now().timestamp(), timeout=None)
+    _request.generation = None
 
 
 def read(key):
@@ -106,6 +124,58 @@ def write(key, generation, value, seconds):
     timeout = min(seconds, seconds_until_next_scheduled_change(generation))
     if timeout > 0:
         cache.set(key, (generation, value), timeout)
+
+
+def read_fragments(keys):
+    """The generation and the fragments stored for it under the keys, in at most one round trip.
+
+    In a request, the generation is read once (with the page or the first fragment) and fragments
+    this process has seen in that generation cost no round trip at all.
+    """
+    found = {}
+    generation = _request.generation
+    if generation is not None:
+        now = time.time()
+        for key in keys:
+            entry = _local_fragments.get(key)
+            if entry is not None and entry[0] == generation and entry[2] > now:
+                found[key] = entry[1]
+        missing = [key for key in keys if key not in found]
+        if not missing:
+            return generation, found
+        stored = cache.get_many(missing)
+    else:
+        stored = cache.get_many([GENERATION_KEY, *keys])
+        generation = stored.pop(GENERATION_KEY, None)
+        if generation is None:
+            generation = current_generation()
+        if _request.active:
+            _request.generation = generation
+    for key, entry in stored.items():
+        if len(entry) == 3 and entry[0] == generation:
+            found[key] = entry[1]
+            _keep_locally(key, entry)
+    return generation, found
+
+
+def write_fragments(generation, values):
+    """Store fragments for the generation, at most until scheduled content appears by itself."""
+    timeout = min(
+        settings.KOSS_FRAGMENT_CACHE_SECONDS, seconds_until_next_scheduled_change(generation)
+    )
+    if timeout <= 0:
+        return
+    expiry = time.time() + timeout
+    entries = {key: (generation, value, expiry) for key, value in values.items()}
+    cache.set_many(entries, timeout)
+    for key, entry in entries.items():
+        _keep_locally(key, entry)
+
+
+def _keep_locally(key, entry):
+    if len(_local_fragments) >= LOCAL_FRAGMENTS:
+        del _local_fragments[next(iter(_local_fragments))]  # the oldest
+    _local_fragments[key] = entry
 
 
 def seconds_until_next_scheduled_change(generation):
@@ -144,27 +214,69 @@ def filter_query(request):
     return query.urlencode()
 
 
+def fragment_key(vary):
+    return "koss:fragment:" + hashlib.sha256("\x00".join(map(str, vary)).encode()).hexdigest()
+
+
+def fragments_enabled():
+    return settings.KOSS_FRAGMENT_CACHE_SECONDS > 0 and cache_usable()
+
+
 def cached_fragment(vary, compute):
     """HTML (or another value) that is the same for everyone, kept for the content generation.
 
     `vary` names it: a list of strings. Like the page cache, it is capped by the next scheduled
     change and fails open: without the cache server the value is computed.
     """
-    if settings.KOSS_FRAGMENT_CACHE_SECONDS <= 0 or not cache_usable():
+    if not fragments_enabled():
         return compute()
-    key = "koss:fragment:" + hashlib.sha256("\x00".join(map(str, vary)).encode()).hexdigest()
+    key = fragment_key(vary)
     try:
-        generation, value = read(key)
+        generation, found = read_fragments([key])
     except CACHE_ERRORS as error:
         cache_failed(error)
         return compute()
-    if value is None:
-        value = compute()
+    if key in found:
+        return found[key]
+    value = compute()
+    try:
+        write_fragments(generation, {key: value})
+    except CACHE_ERRORS as error:
+        cache_failed(error)
+    return value
+
+
+def cached_each(objects, vary, render, prepare=None):
+    """The markup of each object, kept with the shared fragments under the object's own key.
+
+    A card looks the same in every list, on every page number and for every filter, so a list
+    page that is not in the page cache renders only the cards no page has shown since the last
+    edit. One cache round trip fetches them all. `render(obj)` makes one object's markup;
+    `prepare(objects)` runs once for the objects about to be rendered (to fetch related rows for
+    them only).
+    """
+    objects = list(objects)
+    keys = [fragment_key([*vary, obj._meta.label, obj.pk]) for obj in objects]
+    found, generation = {}, None
+    if objects and fragments_enabled():
         try:
-            write(key, generation, value, settings.KOSS_FRAGMENT_CACHE_SECONDS)
+            generation, found = read_fragments(keys)
         except CACHE_ERRORS as error:
             cache_failed(error)
-    return value
+    missing = [obj for obj, key in zip(objects, keys, strict=True) if key not in found]
+    if missing:
+        if prepare is not None:
+            prepare(missing)
+        fresh = {
+            key: render(obj) for obj, key in zip(objects, keys, strict=True) if key not in found
+        }
+        if generation is not None:
+            try:
+                write_fragments(generation, fresh)
+            except CACHE_ERRORS as error:
+                cache_failed(error)
+        found |= fresh
+    return [found[key] for key in keys]
 
 
 class SharedCountPaginator(Paginator):
@@ -192,6 +304,13 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        _request.active, _request.generation = True, None
+        try:
+            return self.respond(request)
+        finally:
+            _request.active, _request.generation = False, None
+
+    def respond(self, request):
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
         cacheable = (
             anonymous
@@ -207,6 +326,8 @@ class AnonymousPageCacheMiddleware:
             except CACHE_ERRORS as error:
                 cache_failed(error)
                 key = cached = None
+            else:
+                _request.generation = generation
             if cached is not None:
                 return get_conditional_response(request, etag=cached.get("ETag"), response=cached)
 

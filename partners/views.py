@@ -15,12 +15,10 @@ PARTNERS_PER_PAGE = 20
 
 @public_page
 def partner_list(request):
+    # The cards fetch their topics themselves, only for partners whose card is not cached.
     filterset = PartnerFilter(
         request.GET,
-        queryset=Partner.objects.published()
-        .select_related("region")
-        .prefetch_related("topics")
-        .defer("search_vector"),
+        queryset=Partner.objects.published().select_related("region").defer("search_vector"),
     )
     # get_page() turns a missing or malformed page number into the first page and one past the
     # end into the last page, so a stale shared link still shows results.

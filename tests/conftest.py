@@ -32,6 +32,7 @@ def empty_cache(monkeypatch):
 
     cache.clear()
     monkeypatch.setattr("koss.cache._unavailable_until", 0.0)
+    monkeypatch.setattr("koss.cache._local_fragments", {})
 
 
 @pytest.fixture(autouse=True)

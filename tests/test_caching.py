@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .advisory_board.conftest import login, world  # noqa: F401 - fixtures
-from .factories import make_article, make_board, make_meeting, make_partner, region
+from .factories import (
+    make_article,
+    make_board,
+    make_meeting,
+    make_partner,
+    make_topic,
+    region,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +206,62 @@ def test_shared_parts_carry_nothing_of_the_person_who_filled_them(client, staff_
         assert "Verborgener Entwurf" not in page and "Entwurf der Redaktion" not in page
         assert "Abmelden" not in page and staff_user.email not in page
     assert "Sichtbarer Partner" in client.get("/partner/").content.decode()
+
+
+def test_cards_are_kept_per_partner_and_follow_edits(client, staff_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    partner = make_partner("Kartenpartner", topics=[make_topic("Altersarmut")], level="land")
+    assert "<li>Altersarmut</li>" in client.get("/partner/").content.decode()
+    # Another list showing the same partner: its card, topics included, is not rendered again.
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/partner/?level=land").content.decode()
+    assert "Kartenpartner" in page and "<li>Altersarmut</li>" in page
+    assert not [query for query in queries if "partners_partner_topics" in query["sql"]]
+
+    staff = client.__class__()
+    staff.force_login(staff_user)
+    data = {
+        "name": "Umbenannter Kartenpartner",
+        "slug": partner.slug,
+        "kind": partner.kind,
+        "level": partner.level,
+        "region": partner.region_id,
+        "summary": partner.summary,
+        "is_published": "on",
+    }
+    assert staff.post(f"/verwaltung/partners/partner/{partner.pk}/change/", data).status_code == 302
+    for url in ("/partner/", "/partner/?level=land"):
+        page = client.get(url).content.decode()
+        assert "Umbenannter Kartenpartner" in page and "<li>Altersarmut</li>" not in page, url
+
+
+def test_a_page_reads_its_shared_parts_in_one_round_trip(client, django_assert_num_queries):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    for n in range(3):
+        make_partner(f"Partner im Verzeichnis {n}")
+    client.get("/partner/")  # fills the map, filter form, total and cards
+    # Another address with the same parts: the page read brings the content generation, and the
+    # parts this process keeps for that generation need no further round trip.
+    with (
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+        django_assert_num_queries(1),
+    ):
+        page = client.get("/partner/?page=1").content.decode()
+    assert get_many.call_count == 1
+    assert "Partner im Verzeichnis 2" in page
+
+
+def test_parts_kept_in_the_process_follow_a_new_generation(client):
+    from koss.cache import start_new_generation
+
+    partner = make_partner("Vorher")
+    assert "Vorher" in client.get("/partner/").content.decode()
+    partner.name = "Nachher"
+    partner.save()
+    start_new_generation()  # as every staff edit and content command does
+    assert "Nachher" in client.get("/partner/?page=1").content.decode()

@@ -1,3 +1,4 @@
+import re
 from unittest import mock
 
 import pytest
@@ -17,6 +18,38 @@ def test_site_pages_render_for_everyone(any_client, name):
     assertContains(response, 'href="#inhalt"')
     for legal in ("imprint", "privacy", "accessibility"):
         assertContains(response, f'href="{reverse(legal)}"')
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/", ("Start", "page")),
+        ("/partner/", ("Partnernetzwerk", "page")),
+        ("/partner/gibt-es-nicht/", ("Partnernetzwerk", "true")),
+        ("/aktuelles/", ("Aktuelles", "page")),
+        ("/beirat/", ("Beirat", "page")),
+        ("/ueber-uns/", ("Über uns", "page")),
+        ("/kontakt/", ("Kontakt", "page")),
+        ("/impressum/", None),
+        ("/suche/", None),
+    ],
+)
+def test_main_navigation_marks_the_current_section(client, path, current):
+    page = client.get(path).content.decode()
+    navigation = page[page.index('<nav class="site-nav"') : page.index("</nav>")]
+    marked = re.findall(r'aria-current="(page|true)"[^>]*>([^<]+)</a>', navigation)
+    assert marked == ([(current[1], current[0])] if current else [])
+
+
+def test_main_navigation_follows_the_login(client, member_user):
+    """The site frame is rendered once per process for each state: never another visitor's."""
+    assert "Anmelden" in client.get("/partner/").content.decode()
+    client.force_login(member_user)
+    page = client.get("/partner/").content.decode()
+    assert "Abmelden" in page and "Anmelden</a>" not in page
+    client.logout()
+    page = client.get("/partner/").content.decode()
+    assert "Anmelden" in page and "Abmelden" not in page
 
 
 @pytest.mark.parametrize("name", PAGES)
