@@ -3,6 +3,7 @@ import logging
 import tempfile
 import zipfile
 from collections import defaultdict
+from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -53,13 +54,31 @@ def member_boards(user):
     )
 
 
+def current_member(user):
+    """The board person behind a login and the ids of the boards they currently belong to, in one
+    query; (None, set()) for everyone who belongs to no board now."""
+    if not user.is_authenticated:
+        return None, set()
+    memberships = list(
+        Membership.objects.current().filter(person__user=user).select_related("person")
+    )
+    if not memberships:
+        return None, set()
+    return memberships[0].person, {membership.board_id for membership in memberships}
+
+
 @public_page
 def board_index(request):
     board = current_board()
-    memberships = sorted(
-        board.memberships.current().public().select_related("person", "partner"),
-        key=lambda membership: (membership.role_rank, membership.person.last_name),
-    )
+
+    @cache
+    def memberships():
+        # Read only when the list is not among the shared fragments.
+        return sorted(
+            board.memberships.current().public().select_related("person", "partner"),
+            key=lambda membership: (membership.role_rank, membership.person.last_name),
+        )
+
     now = timezone.now()
     past = SharedCountPaginator(
         board.meetings.filter(starts_at__lt=now),
@@ -82,7 +101,8 @@ def board_index(request):
 def meeting_detail(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
     user = request.user
-    is_member = meeting.board_id in member_boards(user)
+    person, boards = current_member(user)
+    is_member = meeting.board_id in boards
     may_see_agenda = is_member or user.is_staff
     documents = list(
         Document.objects.visible_to(user)
@@ -90,7 +110,8 @@ def meeting_detail(request, pk):
         .select_related("agenda_item")
         .defer("text", "search_vector")
     )
-    person = current_person(user) if is_member else None
+    if not is_member:
+        person = None
     by_item = defaultdict(list)
     for document in documents:
         by_item[document.agenda_item_id if may_see_agenda else None].append(document)
@@ -120,8 +141,9 @@ def meeting_detail(request, pk):
 @never_cache
 def members_area(request):
     user = request.user
-    person = current_person(user)
-    boards = member_boards(user)
+    person, boards = current_member(user)
+    if person is None:
+        person = current_person(user)  # a former member or staff
     if user.is_staff:
         boards |= set(Board.objects.filter(is_current=True).values_list("pk", flat=True))
     context = {"person": person, "is_member": bool(boards), "former_member": False}

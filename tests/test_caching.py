@@ -265,3 +265,38 @@ def test_parts_kept_in_the_process_follow_a_new_generation(client):
     partner.save()
     start_new_generation()  # as every staff edit and content command does
     assert "Nachher" in client.get("/partner/?page=1").content.decode()
+
+
+def test_document_lines_kept_for_staff_show_only_what_each_member_may_read(client, world):  # noqa: F811
+    members_area = reverse("advisory_board:members")
+    titles = {key: document.title for key, document in world["documents"].items()}
+    staff = client.__class__()
+    staff.force_login(world["users"]["staff"])
+    page = staff.get(members_area).content.decode()
+    assert titles["staff"] in page and titles["other_board"] in page  # all lines are kept now
+
+    # The members' area lists what each may read; a former member sees no documents there.
+    listed = {
+        "member": {"public", "members"},
+        "other_board_member": {"public", "other_board"},
+        "former_member": set(),
+    }
+    for visitor, expected in listed.items():
+        visitor_client = client.__class__()
+        visitor_client.force_login(world["users"][visitor])
+        page = visitor_client.get(members_area).content.decode()
+        assert {key for key, title in titles.items() if title in page} == expected, visitor
+
+
+def test_document_lines_follow_a_new_generation(login, world):  # noqa: F811
+    from koss.cache import start_new_generation
+
+    member = login("member")
+    members_area = reverse("advisory_board:members")
+    assert "Protokoll für Mitglieder" in member.get(members_area).content.decode()
+    document = world["documents"]["members"]
+    document.title = "Geändertes Protokoll"
+    document.save()
+    start_new_generation()  # as every staff edit does
+    page = member.get(members_area).content.decode()
+    assert "Geändertes Protokoll" in page and "Protokoll für Mitglieder" not in page

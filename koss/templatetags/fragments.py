@@ -111,8 +111,8 @@ def each_cached(context, objects, template_name, name, prefetch=""):
         {% each_cached page_obj.object_list "includes/_partner_card.html" "partner" prefetch="topics" %}
 
     The template sees the object as `name`. Related objects named in `prefetch` (comma-separated)
-    are fetched only for the objects that are rendered. Like `fragment`: only for markup that
-    depends on nothing but the object's public content, never on who is looking.
+    are fetched only for the objects that are rendered. The list decides who sees which object;
+    each object's markup must depend on nothing but the object, never on who is looking.
     """
     template = context.template.engine.get_template(template_name)
 
