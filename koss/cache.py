@@ -52,6 +52,7 @@ NEXT_CHANGE_SECONDS = 60
 # content generation once and then takes its fragments from here, without a round trip each.
 LOCAL_FRAGMENTS = 2000
 _local_fragments = {}
+_local_lock = threading.Lock()
 
 
 class _RequestState(threading.local):
@@ -173,9 +174,10 @@ def write_fragments(generation, values):
 
 
 def _keep_locally(key, entry):
-    if len(_local_fragments) >= LOCAL_FRAGMENTS:
-        del _local_fragments[next(iter(_local_fragments))]  # the oldest
-    _local_fragments[key] = entry
+    with _local_lock:  # threaded servers (runserver) share the dictionary
+        if len(_local_fragments) >= LOCAL_FRAGMENTS:
+            _local_fragments.pop(next(iter(_local_fragments)))  # the oldest
+        _local_fragments[key] = entry
 
 
 def seconds_until_next_scheduled_change(generation):
