@@ -21,12 +21,7 @@ def fragment(parser, token):
     The first argument names the part; the others are what it varies with. Only wrap markup that
     depends on nothing but public content and those values: never on who is logged in.
     """
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("'fragment' needs a name.")
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+    return parse_named_block(parser, token, FragmentNode)
 
 
 class FragmentNode(template.Node):
@@ -50,12 +45,17 @@ def constant(parser, token):
     no content from the database, no CSRF token, nothing about the visitor beyond the values.
     With DEBUG on, it is rendered every time, so that edited templates show at once.
     """
+    return parse_named_block(parser, token, ConstantNode)
+
+
+def parse_named_block(parser, token, node_class):
+    """{% tag "name" value … %}…{% endtag %}: the markup between, and what it varies with."""
     bits = token.split_contents()
     if len(bits) < 2:
-        raise template.TemplateSyntaxError("'constant' needs a name.")
-    nodelist = parser.parse(("endconstant",))
+        raise template.TemplateSyntaxError(f"'{bits[0]}' needs a name.")
+    nodelist = parser.parse((f"end{bits[0]}",))
     parser.delete_first_token()
-    return ConstantNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+    return node_class(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
 
 
 class ConstantNode(template.Node):
