@@ -260,8 +260,8 @@ def meeting_zip(request, pk):
 @require_POST
 def meeting_reply(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    person = current_person(request.user)
-    if person is None or meeting.board_id not in member_boards(request.user):
+    person, boards = current_member(request.user)
+    if meeting.board_id not in boards:
         raise Http404
     answer = request.POST.get("attending")
     if not meeting.is_upcoming:
@@ -282,8 +282,8 @@ def meeting_reply(request, pk):
 @login_required
 @require_POST
 def calendar_token(request):
-    person = current_person(request.user)
-    if person is None or not member_boards(request.user):
+    person, boards = current_member(request.user)
+    if not boards:
         raise Http404
     if request.POST.get("action") == "widerrufen":
         person.calendar_token = None
