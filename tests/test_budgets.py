@@ -194,7 +194,7 @@ def test_search_reads_full_text_indexes_not_every_text(client):
             assert "_search_gin" in plan, plan
 
 
-def median_relative_times(client, urls, reference, rounds=15):
+def median_relative_times(client, urls, reference, rounds=41):
     """The median time of each page relative to the reference page, measured in turns: in each
     round every page against the reference of the same round, so that a passing disturbance or a
     slower machine touches both alike."""
