@@ -1,7 +1,10 @@
+from functools import cache
+
 from django.shortcuts import get_object_or_404, render
 
 from koss.cache import SharedCountPaginator, filter_query, public_page
 from koss.files import file_response, image_response
+from koss.querysets import sees_unpublished
 
 from .filters import ArticleFilter
 from .models import Article, Attachment
@@ -31,14 +34,17 @@ def article_list(request):
 @public_page
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    # The page's content is shared by everyone who sees the same (staff preview apart): the
+    # related rows are read only when it is not among the shared fragments.
     return render(
         request,
         "news/article_detail.html",
         {
             "article": article,
-            "attachments": article.attachments.all(),
-            "partners": article.related_partners.published().select_related("region"),
-            "meetings": article.related_meetings.select_related("board"),
+            "preview": sees_unpublished(request.user),
+            "attachments": cache(lambda: list(article.attachments.all())),
+            "partners": cache(lambda: list(article.related_partners.published())),
+            "meetings": cache(lambda: list(article.related_meetings.select_related("board"))),
         },
     )
 

@@ -43,21 +43,34 @@ def partner_list(request):
 
 @public_page
 def partner_detail(request, slug):
+    preview = sees_unpublished(request.user)
     partner = get_object_or_404(
-        Partner.objects.visible_to(request.user)
-        .select_related("region", "parent")
-        .prefetch_related("topics"),
-        slug=slug,
+        Partner.objects.visible_to(request.user).select_related("region", "parent"), slug=slug
     )
-    children = partner.children.visible_to(request.user).select_related("region")
     parent = partner.parent
-    if parent is not None and not (parent.is_published or sees_unpublished(request.user)):
+    if parent is not None and not (parent.is_published or preview):
         parent = None
-    articles = partner.articles.published().only("title", "slug", "kind", "publish_at")[:5]
+    # The page's content is shared by everyone who sees the same (staff preview apart): the
+    # topics, children and articles are read only when it is not among the shared fragments.
+
+    @cache
+    def children():
+        return list(partner.children.visible_to(request.user).select_related("region"))
+
+    @cache
+    def articles():
+        return list(partner.articles.published().only("title", "slug", "kind", "publish_at")[:5])
+
     return render(
         request,
         "partners/partner_detail.html",
-        {"partner": partner, "parent": parent, "children": children, "articles": articles},
+        {
+            "partner": partner,
+            "preview": preview,
+            "parent": parent,
+            "children": children,
+            "articles": articles,
+        },
     )
 
 

@@ -294,3 +294,51 @@ def test_document_lines_follow_a_new_generation(login, world):  # noqa: F811
     start_new_generation()  # as every staff edit does
     page = member.get(members_area).content.decode()
     assert "Geändertes Protokoll" in page and "Protokoll für Mitglieder" not in page
+
+
+def test_detail_pages_share_their_content_and_follow_edits(client, member_user, staff_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    partner = make_partner("Detailpartner", topics=[make_topic("Pflege")])
+    child = make_partner("Tochterorganisation", parent=partner)
+    article = make_article("Detailbeitrag", partners=[partner])
+    # Each page, what it shows from related rows, and the one table it still reads itself.
+    pages = {
+        partner.get_absolute_url(): (child.name, "partners_partner"),
+        article.get_absolute_url(): (partner.name, "news_article"),
+    }
+    for url in pages:
+        assert client.get(url).status_code == 200  # an anonymous visit keeps the content
+    member = client.__class__()
+    member.force_login(member_user)
+    for url, (related, own_table) in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            page = member.get(url).content.decode()
+        assert related in page, url
+        # Topics, children, articles, partners, meetings, attachments: from the shared content.
+        read = {re.search(r'FROM "(\w+)"', query["sql"]).group(1) for query in queries}
+        assert read == {"django_session", "auth_user", own_table}, (url, read)
+
+    rename_in_admin(client, staff_user, partner, "Umbenannter Detailpartner")  # topics left out
+    page = member.get(partner.get_absolute_url()).content.decode()
+    assert "Umbenannter Detailpartner" in page and "Pflege" not in page
+    assert "Umbenannter Detailpartner" in member.get(article.get_absolute_url()).content.decode()
+
+
+def test_staff_previews_of_detail_pages_stay_with_staff(client, staff_user):
+    parent = make_partner("Dachverband")
+    make_partner("Unveröffentlichte Tochter", parent=parent, is_published=False)
+    draft_partner = make_partner("Unveröffentlichter Partner", is_published=False)
+    article = make_article("Öffentlicher Beitrag", partners=[parent, draft_partner])
+    staff = client.__class__()
+    staff.force_login(staff_user)
+    # Staff see what is not published yet, first, so that their view is kept first.
+    assert "Unveröffentlichte Tochter" in staff.get(parent.get_absolute_url()).content.decode()
+    # An article names published partners only, for staff too.
+    article_page = staff.get(article.get_absolute_url()).content.decode()
+    assert "Dachverband" in article_page and "Unveröffentlichter Partner" not in article_page
+    for url in (parent.get_absolute_url(), article.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "Dachverband" in page and "Unveröffentlicht" not in page, url
+    assert "Unveröffentlichte Tochter" in staff.get(parent.get_absolute_url()).content.decode()
