@@ -7,6 +7,7 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import OuterRef, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -99,9 +100,14 @@ def board_index(request):
 
 @public_page
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
     user = request.user
     person, boards = current_member(user)
+    meetings = Meeting.objects.select_related("board")
+    if person:
+        # The person's reply comes with the meeting: None when they have not answered yet.
+        reply = Reply.objects.filter(meeting=OuterRef("pk"), person=person)
+        meetings = meetings.annotate(attending=Subquery(reply.values("attending")[:1]))
+    meeting = get_object_or_404(meetings, pk=pk)
     is_member = meeting.board_id in boards
     may_see_agenda = is_member or user.is_staff
     documents = list(
@@ -118,7 +124,6 @@ def meeting_detail(request, pk):
     agenda = []
     if may_see_agenda:
         agenda = [(item, by_item.get(item.pk, [])) for item in meeting.agenda_items.all()]
-    reply = Reply.objects.filter(meeting=meeting, person=person).first() if person else None
     return render(
         request,
         "advisory_board/meeting_detail.html",
@@ -128,11 +133,16 @@ def meeting_detail(request, pk):
             "agenda": agenda,
             "general_documents": by_item.get(None, []),
             "has_documents": bool(documents),
-            "reply": reply,
+            "attending": getattr(meeting, "attending", None) if person else None,
             "can_reply": is_member and person is not None and meeting.is_upcoming,
             "replies": meeting.replies.select_related("person") if user.is_staff else None,
             "seen_until": person.seen_until if person else None,
-            "articles": meeting.articles.published().only("title", "slug", "kind", "publish_at"),
+            # The reports are the same for everyone: read only when not among the shared fragments.
+            "articles": cache(
+                lambda: list(
+                    meeting.articles.published().only("title", "slug", "kind", "publish_at")
+                )
+            ),
         },
     )
 
@@ -153,11 +163,12 @@ def members_area(request):
 
     now = timezone.now()
     meetings = Meeting.objects.filter(board__in=boards).select_related("board")
-    next_meeting = (
-        meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now)
-        .order_by("starts_at")
-        .first()
-    )
+    upcoming = meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now)
+    if person:
+        # The person's reply comes with the meeting: None when they have not answered yet.
+        reply = Reply.objects.filter(meeting=OuterRef("pk"), person=person)
+        upcoming = upcoming.annotate(attending=Subquery(reply.values("attending")[:1]))
+    next_meeting = upcoming.order_by("starts_at").first()
     documents = (
         Document.objects.visible_to(user)
         .select_related("meeting")
@@ -169,15 +180,13 @@ def members_area(request):
     new_documents = documents.order_by("-changed_at")
     if seen_until:
         new_documents = new_documents.filter(changed_at__gt=seen_until)
+    # The agenda and the past meetings are the same for every member of the boards: they are
+    # read only when they are not among the shared fragments.
     context.update(
         {
             "next_meeting": next_meeting,
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
-            "next_reply": (
-                Reply.objects.filter(meeting=next_meeting, person=person).first()
-                if next_meeting and person
-                else None
-            ),
+            "board_ids": ",".join(map(str, sorted(boards))),
             "new_documents": new_documents[:NEW_DOCUMENTS_LIMIT],
             "past_meetings": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:8],
             "calendar_url": (

@@ -5,7 +5,9 @@ PostgreSQL) with at least 5,000 partners, 10,000 articles and 500 meetings with 
 starts the production server, and measures each page with wrk three times: with the page and
 fragment caches as in production, without the page cache (every request renders its page), and
 without any cache. A static file served by WhiteNoise is the reference; the
-table gives each page's rate as a ratio to it. All traffic stays on 127.0.0.1.
+table gives each page's rate as a ratio to it. Without the page cache, two floors are measured
+too: what the middleware stack alone costs, and with one database query. All traffic stays on
+127.0.0.1.
 """
 
 import http.cookiejar
@@ -251,6 +253,12 @@ def main():
         ("/beirat/intern/ (Mitglied)", "/beirat/intern/"),
         ("Sitzung (Mitglied)", meeting.get_absolute_url()),
     ]
+    # What any page rendered by Django costs at least: the whole middleware stack with a view
+    # that renders no template (robots.txt), and with one database query (/health/).
+    floors = [
+        ("Untergrenze: /robots.txt, ohne Datenbank und Vorlage", "/robots.txt"),
+        ("Untergrenze: /health/, eine Datenbankabfrage", "/health/"),
+    ]
     rows = []
     for mode, page_cache, fragment_cache in MODES:
         server = serve(page_cache, fragment_cache)
@@ -262,6 +270,10 @@ def main():
             for label, path in anonymous:
                 result = wrk(path)
                 rows.append((f"{label} ({mode})", *result, result[0] / reference[0]))
+            if not page_cache:
+                for label, path in floors:
+                    result = wrk(path)
+                    rows.append((f"{label} ({mode})", *result, result[0] / reference[0]))
             if page_cache:
                 cookie = member_cookie()
                 for label, path in members:

@@ -342,3 +342,40 @@ def test_staff_previews_of_detail_pages_stay_with_staff(client, staff_user):
         page = client.get(url).content.decode()
         assert "Dachverband" in page and "Unveröffentlicht" not in page, url
     assert "Unveröffentlichte Tochter" in staff.get(parent.get_absolute_url()).content.decode()
+
+
+def test_members_area_shares_agenda_and_past_meetings_not_the_reply(
+    login,  # noqa: F811
+    world,  # noqa: F811
+    django_assert_num_queries,
+):
+    from advisory_board.models import AgendaItem
+    from koss.cache import start_new_generation
+
+    members_area = reverse("advisory_board:members")
+    AgendaItem.objects.create(meeting=world["meeting"], position=1, title="Haushalt 2027")
+    member = login("member")
+    page = member.get(members_area).content.decode()  # records the visit, keeps the shared parts
+    assert "Haushalt 2027" in page and "Sie haben noch nicht geantwortet." in page
+    # Session and user, person and boards, next meeting with the reply, new documents.
+    with django_assert_num_queries(5):
+        page = member.get(members_area).content.decode()
+    assert "Haushalt 2027" in page
+
+    # A reply is the member's own: it shows at once, without a new generation, on both pages.
+    meeting_page = world["meeting"].get_absolute_url()
+    assert 'value="ja" required>' in member.get(meeting_page).content.decode()
+    reply_url = reverse("advisory_board:reply", args=[world["meeting"].pk])
+    for answer, shown, checked in [
+        ("ja", "Sie haben zugesagt.", 'value="ja" required checked>'),
+        ("nein", "Sie haben abgesagt.", 'value="nein" checked>'),
+    ]:
+        assert member.post(reply_url, {"attending": answer}).status_code == 302
+        page = member.get(members_area).content.decode()
+        assert shown in page and "Haushalt 2027" in page
+        page = member.get(meeting_page).content.decode()
+        assert shown in page and checked in page
+
+    AgendaItem.objects.create(meeting=world["meeting"], position=2, title="Verschiedenes")
+    start_new_generation()  # as every staff edit does
+    assert "Verschiedenes" in member.get(members_area).content.decode()

@@ -30,8 +30,9 @@ def fill_meeting(meeting, documents):
 def test_meeting_page_queries_are_constant(login, world, django_assert_num_queries, documents):
     fill_meeting(world["meeting"], documents)
     client = login("member")
-    # Session and user, the meeting, the user's person and boards, documents, agenda, reply, news.
-    with django_assert_num_queries(8):
+    # Session and user, the user's person and boards, the meeting with the reply, documents,
+    # agenda, news.
+    with django_assert_num_queries(7):
         response = client.get(world["meeting"].get_absolute_url())
     assert response.content.decode().count("Unterlage ") == documents
 
@@ -40,9 +41,9 @@ def test_meeting_page_queries_are_constant(login, world, django_assert_num_queri
 def test_members_area_queries_are_constant(login, world, django_assert_num_queries, documents):
     fill_meeting(world["meeting"], documents)
     client = login("member")
-    # Session and user, person and boards, next meeting, agenda, reply, new documents, past
-    # meetings, and the visit being recorded.
-    with django_assert_num_queries(9):
+    # Session and user, person and boards, next meeting with the reply, agenda, new documents,
+    # past meetings, and the visit being recorded.
+    with django_assert_num_queries(8):
         client.get(reverse("advisory_board:members"))
 
 
