@@ -9,8 +9,9 @@ document appears, a meeting begins) caps how long a page may be kept. Browsers g
 changed.
 
 Parts that are the same for every visitor and every page number (the map, the filter forms, the
-totals of a directory, the card of each partner, article or meeting) are kept the same way, so a
-page that is not in the cache is rendered faster. A request reads the generation once; each server
+totals of a directory, the card of each partner, article or meeting, the content of a partner's
+or an article's page) are kept the same way, so a page that is not in the cache is rendered
+faster. A request reads the generation once; each server
 process also keeps the parts it has read or rendered, so parts it has seen in the current
 generation cost no further round trip.
 """
