@@ -68,6 +68,15 @@ def current_member(user):
     return memberships[0].person, {membership.board_id for membership in memberships}
 
 
+def with_reply_of(person, meetings):
+    """The meetings with the person's reply in `attending`, in the same query: True or False, None
+    while they have not answered. Without a person, the meetings as they are."""
+    if person is None:
+        return meetings
+    reply = Reply.objects.filter(meeting=OuterRef("pk"), person=person)
+    return meetings.annotate(attending=Subquery(reply.values("attending")[:1]))
+
+
 @public_page
 def board_index(request):
     board = current_board()
@@ -102,12 +111,9 @@ def board_index(request):
 def meeting_detail(request, pk):
     user = request.user
     person, boards = current_member(user)
-    meetings = Meeting.objects.select_related("board")
-    if person:
-        # The person's reply comes with the meeting: None when they have not answered yet.
-        reply = Reply.objects.filter(meeting=OuterRef("pk"), person=person)
-        meetings = meetings.annotate(attending=Subquery(reply.values("attending")[:1]))
-    meeting = get_object_or_404(meetings, pk=pk)
+    meeting = get_object_or_404(
+        with_reply_of(person, Meeting.objects.select_related("board")), pk=pk
+    )
     is_member = meeting.board_id in boards
     may_see_agenda = is_member or user.is_staff
     documents = list(
@@ -163,12 +169,11 @@ def members_area(request):
 
     now = timezone.now()
     meetings = Meeting.objects.filter(board__in=boards).select_related("board")
-    upcoming = meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now)
-    if person:
-        # The person's reply comes with the meeting: None when they have not answered yet.
-        reply = Reply.objects.filter(meeting=OuterRef("pk"), person=person)
-        upcoming = upcoming.annotate(attending=Subquery(reply.values("attending")[:1]))
-    next_meeting = upcoming.order_by("starts_at").first()
+    next_meeting = (
+        with_reply_of(person, meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now))
+        .order_by("starts_at")
+        .first()
+    )
     documents = (
         Document.objects.visible_to(user)
         .select_related("meeting")
