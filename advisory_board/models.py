@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koss.choices import choice_display
-from koss.querysets import sees_unpublished
+from koss.querysets import has_staff_rights
 from koss.text import extract_text
 from koss.validators import DOCUMENT_LABELS, document_content_type, validate_document_upload
 from partners.models import Partner
@@ -267,7 +267,7 @@ class DocumentQuerySet(models.QuerySet):
         documents of the boards they currently belong to. Former members, members of other boards
         and anonymous visitors see public documents only.
         """
-        if sees_unpublished(user):
+        if has_staff_rights(user):
             return self.all()
         released = self.filter(published_at__isnull=False, published_at__lte=timezone.now())
         visible = Q(visibility=Document.Visibility.PUBLIC)

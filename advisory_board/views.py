@@ -12,12 +12,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from koss.cache import SharedCountPaginator, public_page
 from koss.files import file_response
+from koss.querysets import has_staff_rights
 
 from .calendars import meetings_calendar
 from .models import Board, Document, DownloadLog, Meeting, Membership, Person, Reply
@@ -115,7 +117,8 @@ def meeting_detail(request, pk):
         with_reply_of(person, Meeting.objects.select_related("board")), pk=pk
     )
     is_member = meeting.board_id in boards
-    may_see_agenda = is_member or user.is_staff
+    staff = has_staff_rights(user)
+    may_see_agenda = is_member or staff
     documents = list(
         Document.objects.visible_to(user)
         .filter(meeting=meeting)
@@ -130,7 +133,7 @@ def meeting_detail(request, pk):
     agenda = []
     if may_see_agenda:
         agenda = [(item, by_item.get(item.pk, [])) for item in meeting.agenda_items.all()]
-    return render(
+    response = render(
         request,
         "advisory_board/meeting_detail.html",
         {
@@ -141,7 +144,8 @@ def meeting_detail(request, pk):
             "has_documents": bool(documents),
             "attending": getattr(meeting, "attending", None) if person else None,
             "can_reply": is_member and person is not None and meeting.is_upcoming,
-            "replies": meeting.replies.select_related("person") if user.is_staff else None,
+            "staff": staff,
+            "replies": meeting.replies.select_related("person") if staff else None,
             "seen_until": person.seen_until if person else None,
             # The reports are the same for everyone: read only when not among the shared fragments.
             "articles": cache(
@@ -151,6 +155,10 @@ def meeting_detail(request, pk):
             ),
         },
     )
+    if may_see_agenda:
+        # Member-only content stays out of every cache, the browser's included.
+        add_never_cache_headers(response)
+    return response
 
 
 @login_required
@@ -160,7 +168,7 @@ def members_area(request):
     person, boards = current_member(user)
     if person is None:
         person = current_person(user)  # a former member or staff
-    if user.is_staff:
+    if has_staff_rights(user):
         boards |= set(Board.objects.filter(is_current=True).values_list("pk", flat=True))
     context = {"person": person, "is_member": bool(boards), "former_member": False}
     if not boards:

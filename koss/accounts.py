@@ -1,10 +1,52 @@
-"""Accounts: invitation only, and staff need two-factor authentication for the admin."""
+"""Accounts: invitation only; staff rights need the second factor in the same session.
+
+Staff rights are the preview of unpublished content, staff-only documents, the list of replies
+and the admin. With KOSS_REQUIRE_STAFF_2FA they hold only in a session that passed the second
+factor (a TOTP or recovery code at login or reauthentication, or the activation of a TOTP); any
+other staff session is treated as an ordinary visitor's. A staff account without a second factor
+may set one up only in a session that came through a link sent by e-mail (invitation or password
+reset), so that a stolen password alone cannot enrol an authenticator.
+"""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_used
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
-from django.shortcuts import redirect
+from django.contrib.auth.middleware import get_user
+from django.dispatch import receiver
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
+
+# The session passed the second factor as the user with this primary key.
+SECOND_FACTOR_SESSION_KEY = "koss_second_factor_user"
+
+
+def second_factor_passed(request, user):
+    return request.session.get(SECOND_FACTOR_SESSION_KEY) == str(user.pk)
+
+
+def came_by_email_link(request, user):
+    """The session's login began with a link sent by e-mail (invitation or password reset)."""
+    records = get_authentication_records(request, user)
+    return any(record.get("method") == "password_reset" for record in records)
+
+
+@receiver(authenticator_used)
+@receiver(authenticator_added)
+def record_second_factor(sender, request, user, authenticator, **kwargs):
+    if authenticator.type in (Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES):
+        request.session[SECOND_FACTOR_SESSION_KEY] = str(user.pk)
+
+
+@receiver(authenticator_removed)
+def forget_second_factor(sender, request, user, authenticator, **kwargs):
+    if not is_mfa_enabled(user, types=["totp"]):
+        request.session.pop(SECOND_FACTOR_SESSION_KEY, None)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,26 +60,60 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().get_login_redirect_url(request)
 
 
-class StaffTwoFactorMiddleware:
-    """Send staff without a second factor from the admin to set one up.
+class MFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator):
+        """Staff keep their TOTP while the second factor is required of them."""
+        user = authenticator.user
+        return not (
+            settings.KOSS_REQUIRE_STAFF_2FA
+            and user.is_staff
+            and authenticator.type == Authenticator.Type.TOTP
+        )
 
-    allauth.mfa offers two-factor authentication but does not require it of anyone.
+
+class StaffTwoFactorMiddleware:
+    """Mark the request's user with whether this session passed the second factor, and keep
+    staff who have not out of the admin.
+
+    allauth.mfa offers two-factor authentication but requires it of nobody.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.admin_prefix = None
+        self.activate_path = None
 
     def __call__(self, request):
+        request.user = SimpleLazyObject(lambda: self.marked_user(request))
         if settings.KOSS_REQUIRE_STAFF_2FA:
             if self.admin_prefix is None:
                 self.admin_prefix = reverse("admin:index")
-            user = request.user
-            if (
-                request.path.startswith(self.admin_prefix)
-                and user.is_authenticated
-                and user.is_staff
-                and not is_mfa_enabled(user, types=["totp"])
-            ):
-                return redirect("mfa_activate_totp")
+                self.activate_path = reverse("mfa_activate_totp")
+            if request.path.startswith((self.admin_prefix, self.activate_path)):
+                response = self.check_staff(request)
+                if response is not None:
+                    return response
         return self.get_response(request)
+
+    @staticmethod
+    def marked_user(request):
+        user = get_user(request)
+        if user.is_authenticated:
+            user.second_factor_passed = second_factor_passed(request, user)
+        return user
+
+    def check_staff(self, request):
+        user = request.user
+        if not (user.is_authenticated and user.is_staff) or user.second_factor_passed:
+            return None
+        if is_mfa_enabled(user, types=["totp"]):
+            if request.path.startswith(self.activate_path):
+                return None  # allauth's own view says a TOTP is set up already
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        if not came_by_email_link(request, user):
+            context = {"contact_email": settings.KOSS_CONTACT_EMAIL}
+            return render(request, "account/second_factor_by_email.html", context, status=403)
+        if request.path.startswith(self.admin_prefix):
+            return redirect("mfa_activate_totp")
+        return None

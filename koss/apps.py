@@ -7,6 +7,7 @@ class KossConfig(AppConfig):
     verbose_name = "KOSS-Portal"
 
     def ready(self):
+        from . import accounts  # noqa: F401  (connects the second-factor signal receivers)
         from .search import SOURCES, update_saved_object
 
         for source in SOURCES:

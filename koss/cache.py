@@ -24,7 +24,7 @@ import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.cache import (
@@ -32,10 +32,16 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
+from django.utils.connection import ConnectionProxy
 from django.utils.functional import cached_property
 from redis.exceptions import RedisError
 
+from koss.querysets import has_staff_rights
+
 logger = logging.getLogger(__name__)
+
+# Pages and their parts have a cache of their own: see koss.cache_backend.
+cache = ConnectionProxy(caches, "pages")
 
 # What a shared cache raises when it is away: Redis errors, or file-system errors for the file
 # cache.
@@ -340,7 +346,12 @@ class AnonymousPageCacheMiddleware:
 
         user = getattr(request, "user", None)
         logged_in = user is not None and user.is_authenticated
-        if request.method == "POST" and logged_in and user.is_staff and response.status_code < 400:
+        if (
+            request.method == "POST"
+            and logged_in
+            and has_staff_rights(user)
+            and response.status_code < 400
+        ):
             try:
                 start_new_generation()
             except CACHE_ERRORS as error:

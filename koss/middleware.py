@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
-class PermissionsPolicyMiddleware:
-    """Switch off browser features the site never uses."""
+class SecurityHeadersMiddleware:
+    """Switch off browser features the site never uses, and let no other site embed a response."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,6 +17,7 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
         return response
 
 

@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored pages for anonymous visitors, with the headers of everything below.
     "koss.cache.AnonymousPageCacheMiddleware",
-    "koss.middleware.PermissionsPolicyMiddleware",
+    "koss.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "koss.context_processors.site",
             ],
         },
     },
@@ -152,6 +153,7 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "advisory_board:members"
 ACCOUNT_ADAPTER = "koss.accounts.AccountAdapter"
+MFA_ADAPTER = "koss.accounts.MFAAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -159,6 +161,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# The link of an invitation or a password reset logs the person in (with their second factor, if
+# they have one); staff without one set it up right there (koss.accounts).
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KOSS-Portal] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "KOSS-Portal"
@@ -181,29 +186,40 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KOSS-Portal <koss@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# A cache all server processes share: allauth counts login attempts and used TOTP codes in it.
-# Redis when REDIS_URL is set, else files on this machine; local memory only with DEBUG.
+# A cache all server processes share: allauth counts login attempts and used TOTP codes in
+# "default"; "pages" keeps public pages and their parts (koss.cache). Redis when REDIS_URL is set,
+# else files on this machine; local memory only with DEBUG. While Redis is away, "default" counts
+# in each process's memory (koss.cache_backend), so that logins go on.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
 if REDIS_URL:
+    _redis = {
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "koss",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "koss",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        "default": {"BACKEND": "koss.cache_backend.RedisWithLocalFallback", **_redis},
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis},
     }
 elif DEBUG:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+        for name in ("default", "pages")
+    }
 else:
     CACHES = {
-        "default": {
+        name: {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "LOCATION": str(CACHE_DIR / name),
         }
+        for name in ("default", "pages")
     }
 
-# Rates, not passwords (bandit B105 misreads the "reset_password" key).
+# Rates, not passwords (bandit B105 misreads the "reset_password" key). They count per client:
+# behind KOSS_TRUSTED_PROXY_COUNT proxies, the client is the address the outermost trusted proxy
+# appended to X-Forwarded-For. The production profile (HTTPS) assumes one TLS proxy in front.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("KOSS_TRUSTED_PROXY_COUNT", 1 if HTTPS else 0)
 ACCOUNT_RATE_LIMITS = {  # nosec B105
     "login_failed": "10/m/ip,5/300s/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -252,6 +268,11 @@ STORAGES = {
 # streams the file itself.
 KOSS_X_ACCEL_REDIRECT_PREFIX = os.environ.get("KOSS_X_ACCEL_REDIRECT_PREFIX", "")
 
+# The portal's public address, for links that leave a request (canonical links, e-mails).
+KOSS_BASE_URL = os.environ.get(
+    "KOSS_BASE_URL", f"{'https' if HTTPS else 'http'}://{ALLOWED_HOSTS[0].lstrip('.')}"
+).rstrip("/")
+
 # Public contact address (contact page, accessibility feedback, security.txt).
 KOSS_CONTACT_EMAIL = os.environ.get("KOSS_CONTACT_EMAIL", "koss@example.org")
 
@@ -263,6 +284,16 @@ KOSS_MAX_DOCUMENT_SIZE = env_int("KOSS_MAX_DOCUMENT_SIZE", 20 * 1024 * 1024)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Other sites may not embed any response of this one (koss.middleware.SecurityHeadersMiddleware,
+# and WhiteNoise for static files).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+
+
+def add_static_headers(headers, path, url):
+    headers["Cross-Origin-Resource-Policy"] = CROSS_ORIGIN_RESOURCE_POLICY
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "

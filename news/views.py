@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from koss.cache import SharedCountPaginator, filter_query, public_page
 from koss.files import file_response, image_response
-from koss.querysets import sees_unpublished
+from koss.querysets import has_staff_rights
 
 from .filters import ArticleFilter
 from .models import Article, Attachment
@@ -41,7 +41,7 @@ def article_detail(request, slug):
         "news/article_detail.html",
         {
             "article": article,
-            "preview": sees_unpublished(request.user),
+            "preview": has_staff_rights(request.user),
             "attachments": cache(lambda: list(article.attachments.all())),
             "partners": cache(lambda: list(article.related_partners.published())),
             "meetings": cache(lambda: list(article.related_meetings.select_related("board"))),

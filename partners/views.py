@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from koss.cache import SharedCountPaginator, filter_query, public_page
 from koss.files import image_response
-from koss.querysets import sees_unpublished
+from koss.querysets import has_staff_rights
 
 from .filters import PartnerFilter
 from .map import partner_map
@@ -43,7 +43,7 @@ def partner_list(request):
 
 @public_page
 def partner_detail(request, slug):
-    preview = sees_unpublished(request.user)
+    preview = has_staff_rights(request.user)
     partner = get_object_or_404(
         Partner.objects.visible_to(request.user).select_related("region", "parent"), slug=slug
     )

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from .factories import make_staff, make_user
+from .factories import login_as, make_staff, make_user
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -28,10 +28,13 @@ def no_page_cache(settings):
 def empty_cache(monkeypatch):
     """Rate-limit counters and used TOTP codes live in the cache; each test starts afresh, with
     the cache taken as reachable."""
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     monkeypatch.setattr("koss.cache._unavailable_until", 0.0)
+    monkeypatch.setattr("koss.cache_backend._unavailable_until", 0.0)
     monkeypatch.setattr("koss.cache._local_fragments", {})
 
 
@@ -60,7 +63,7 @@ def former_member_user(db):
 def non_staff_client(request, client, db):
     """A client as each visitor who is not staff: the rules of public pages hold for all of them."""
     if request.param != "anonymous":
-        client.force_login(request.getfixturevalue(f"{request.param}_user"))
+        login_as(client, request.getfixturevalue(f"{request.param}_user"))
     return client
 
 
@@ -71,14 +74,14 @@ def any_client(request, client, db):
         user = request.getfixturevalue(
             "staff_user" if request.param == "staff" else f"{request.param}_user"
         )
-        client.force_login(user)
+        login_as(client, user)
     client.visitor = request.param
     return client
 
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
+    login_as(client, staff_user)
     return client
 
 

@@ -35,6 +35,25 @@ def make_staff(email="redaktion@example.org", **fields):
     return user
 
 
+def login_staff(client, user):
+    """Log the test client in as staff who passed the second factor in this session."""
+    from koss.accounts import SECOND_FACTOR_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[SECOND_FACTOR_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client
+
+
+def login_as(client, user):
+    """Log the test client in as the user; staff as having passed the second factor."""
+    if user.is_staff:
+        return login_staff(client, user)
+    client.force_login(user)
+    return client
+
+
 def current_totp_code(secret=TOTP_SECRET, seconds_needed=10):
     """The code of the current period, still valid for seconds_needed (waits for the next period
     otherwise): the server accepts only the current period's code."""

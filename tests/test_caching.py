@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .advisory_board.conftest import login, world  # noqa: F401 - fixtures
 from .factories import (
+    login_as,
     make_article,
     make_board,
     make_meeting,
@@ -46,7 +47,7 @@ def test_public_pages_carry_validators_and_answer_304(client):
 def rename_in_admin(client, staff_user, partner, name):
     """Staff save the partner's change form in the admin with a new name (and no topics)."""
     staff = client.__class__()
-    staff.force_login(staff_user)
+    login_as(staff, staff_user)
     data = {
         "name": name,
         "slug": partner.slug,
@@ -74,7 +75,7 @@ def test_unpublishing_through_an_admin_action_shows_at_once(client, staff_user):
     partner = make_partner("Bald verborgen")
     assert "Bald verborgen" in client.get("/partner/").content.decode()
     staff = client.__class__()
-    staff.force_login(staff_user)
+    login_as(staff, staff_user)
     staff.post(
         "/verwaltung/partners/partner/", {"action": "unpublish", "_selected_action": [partner.pk]}
     )
@@ -176,7 +177,7 @@ def test_map_filters_and_totals_serve_every_page_number_and_follow_edits(
         assert "Jena: 25 Partner" in client.get("/partner/?page=2").content.decode()
 
     staff = client.__class__()
-    staff.force_login(staff_user)
+    login_as(staff, staff_user)
     staff.post(
         "/verwaltung/partners/partner/", {"action": "unpublish", "_selected_action": [jena[0].pk]}
     )
@@ -204,7 +205,7 @@ def test_shared_parts_carry_nothing_of_the_person_who_filled_them(client, staff_
     make_partner("Verborgener Entwurf", is_published=False)
     make_article("Entwurf der Redaktion", status="entwurf")
     staff = client.__class__()
-    staff.force_login(staff_user)
+    login_as(staff, staff_user)
     for url in ("/", "/partner/", "/partner/?level=land", "/aktuelles/", "/beirat/"):
         assert staff.get(url).status_code == 200  # renders and keeps the shared parts
         page = client.get(url).content.decode()
@@ -234,7 +235,7 @@ def test_cards_are_kept_per_partner_and_follow_edits(client, staff_user):
 def test_a_page_reads_its_shared_parts_in_one_round_trip(client, django_assert_num_queries):
     from unittest import mock
 
-    from django.core.cache import cache
+    from koss.cache import cache
 
     for n in range(3):
         make_partner(f"Partner im Verzeichnis {n}")
@@ -265,7 +266,7 @@ def test_document_lines_kept_for_staff_show_only_what_each_member_may_read(clien
     members_area = reverse("advisory_board:members")
     titles = {key: document.title for key, document in world["documents"].items()}
     staff = client.__class__()
-    staff.force_login(world["users"]["staff"])
+    login_as(staff, world["users"]["staff"])
     page = staff.get(members_area).content.decode()
     assert titles["staff"] in page and titles["other_board"] in page  # all lines are kept now
 
@@ -277,7 +278,7 @@ def test_document_lines_kept_for_staff_show_only_what_each_member_may_read(clien
     }
     for visitor, expected in listed.items():
         visitor_client = client.__class__()
-        visitor_client.force_login(world["users"][visitor])
+        login_as(visitor_client, world["users"][visitor])
         page = visitor_client.get(members_area).content.decode()
         assert {key for key, title in titles.items() if title in page} == expected, visitor
 
@@ -311,7 +312,7 @@ def test_detail_pages_share_their_content_and_follow_edits(client, member_user, 
     for url in pages:
         assert client.get(url).status_code == 200  # an anonymous visit keeps the content
     member = client.__class__()
-    member.force_login(member_user)
+    login_as(member, member_user)
     for url, (related, own_table) in pages.items():
         with CaptureQueriesContext(connection) as queries:
             page = member.get(url).content.decode()
@@ -332,7 +333,7 @@ def test_staff_previews_of_detail_pages_stay_with_staff(client, staff_user):
     draft_partner = make_partner("Unveröffentlichter Partner", is_published=False)
     article = make_article("Öffentlicher Beitrag", partners=[parent, draft_partner])
     staff = client.__class__()
-    staff.force_login(staff_user)
+    login_as(staff, staff_user)
     # Staff see what is not published yet, first, so that their view is kept first.
     assert "Unveröffentlichte Tochter" in staff.get(parent.get_absolute_url()).content.decode()
     # An article names published partners only, for staff too.

@@ -3,7 +3,15 @@ import datetime
 import pytest
 from allauth.account.models import EmailAddress
 
-from ..factories import make_board, make_document, make_meeting, make_member, make_staff, make_user
+from ..factories import (
+    login_as,
+    make_board,
+    make_document,
+    make_meeting,
+    make_member,
+    make_staff,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -63,7 +71,7 @@ VISITORS = list(VISIBLE)
 def login(client, world):
     def as_visitor(visitor):
         if visitor != "anonymous":
-            client.force_login(world["users"][visitor])
+            login_as(client, world["users"][visitor])
         return client
 
     return as_visitor

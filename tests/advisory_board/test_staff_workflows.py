@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from advisory_board.models import Document, DocumentVersion, Person
 
-from ..factories import make_document
+from ..factories import login_as, make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_invitation_lets_a_person_set_a_password_and_log_in(
     client, world, django_capture_on_commit_callbacks
 ):
     person = Person.objects.create(first_name="Neu", last_name="Mitglied", email="Neu@Example.org")
-    client.force_login(world["users"]["staff"])
+    login_as(client, world["users"]["staff"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/verwaltung/advisory_board/person/",
@@ -60,7 +60,7 @@ def test_publishing_documents_mails_each_current_member_once(
     first = make_document(meeting, "Neue Einladung", released=False)
     second = make_document(meeting, "Neue Präsentation", released=False)
     make_document(meeting, "Nur intern", visibility="redaktion", released=False)
-    client.force_login(world["users"]["staff"])
+    login_as(client, world["users"]["staff"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             "/verwaltung/advisory_board/meeting/",
@@ -86,7 +86,7 @@ def test_publishing_documents_mails_each_current_member_once(
 
 def test_new_file_replaces_the_document_as_a_new_version(client, world):
     document = world["documents"]["members"]
-    client.force_login(world["users"]["staff"])
+    login_as(client, world["users"]["staff"])
     response = client.post(
         f"/verwaltung/advisory_board/document/{document.pk}/change/",
         {
@@ -107,13 +107,13 @@ def test_new_file_replaces_the_document_as_a_new_version(client, world):
     document.refresh_from_db()
     assert document.version == 2
     assert DocumentVersion.objects.get(document=document).version == 1
-    client.force_login(world["users"]["member"])
+    login_as(client, world["users"]["member"])
     download = client.get(document.get_absolute_url())
     assert b"".join(download.streaming_content) == b"%PDF-1.4 Fassung 2"
 
 
 def test_html_disguised_as_pdf_is_rejected(client, world):
-    client.force_login(world["users"]["staff"])
+    login_as(client, world["users"]["staff"])
     response = client.post(
         "/verwaltung/advisory_board/document/add/",
         {
@@ -165,7 +165,7 @@ def test_old_download_records_are_pruned(world, settings):
 def test_staff_see_who_changed_what(client, world):
     from advisory_board.models import Meeting
 
-    client.force_login(world["users"]["staff"])
+    login_as(client, world["users"]["staff"])
     meeting = world["meeting"]
     client.post(
         f"/verwaltung/advisory_board/meeting/{meeting.pk}/change/",

@@ -91,3 +91,17 @@ def test_messages_live_in_the_session_not_in_a_cookie(client, member_user):
     )
     assert "messages" not in response.cookies
     assert set(response.cookies) <= {"sessionid", "csrftoken"}
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [({}, "1"), ({"KOSS_TRUSTED_PROXY_COUNT": "2"}, "2"), ({"DJANGO_HTTPS": "0"}, "0")],
+)
+def test_logins_count_per_client_behind_the_configured_proxies(environment, expected):
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)",
+        env=PRODUCTION | environment,
+    )
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from news.models import Article
 
-from ..factories import make_article, make_partner
+from ..factories import login_as, make_article, make_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def public_surfaces(client, partner):
 @pytest.mark.parametrize("visitor", ["anonymous", "member", "former_member", "staff"])
 def test_only_published_articles_appear_in_public_lists(request, client, articles, visitor):
     if visitor != "anonymous":
-        client.force_login(request.getfixturevalue(f"{visitor}_user"))
+        login_as(client, request.getfixturevalue(f"{visitor}_user"))
     for surface, text in public_surfaces(client, articles["partner"]).items():
         assert "Veröffentlichte Meldung" in text or articles["published"].slug in text, surface
         assert "Geplante Meldung" not in text, surface
@@ -152,7 +152,7 @@ def test_attachments_of_unpublished_articles_are_staff_only(
     )
     assert client.get(wrong).status_code == 404
 
-    client.force_login(staff_user)
+    login_as(client, staff_user)
     response = client.get(draft_file.get_absolute_url())
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
