@@ -9,7 +9,7 @@ reset), so that a stolen password alone cannot enrol an authenticator.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.authentication import get_authentication_records
+from allauth.account.signals import password_reset
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_used
@@ -24,6 +24,8 @@ from django.utils.http import urlencode
 
 # The session passed the second factor as the user with this primary key.
 SECOND_FACTOR_SESSION_KEY = "koss_second_factor_user"
+# The session's user set their password through a link sent by e-mail.
+EMAIL_LINK_SESSION_KEY = "koss_email_link_user"
 
 
 def second_factor_passed(request, user):
@@ -32,8 +34,12 @@ def second_factor_passed(request, user):
 
 def came_by_email_link(request, user):
     """The session's login began with a link sent by e-mail (invitation or password reset)."""
-    records = get_authentication_records(request, user)
-    return any(record.get("method") == "password_reset" for record in records)
+    return request.session.get(EMAIL_LINK_SESSION_KEY) == str(user.pk)
+
+
+@receiver(password_reset)
+def record_email_link(sender, request, user, **kwargs):
+    request.session[EMAIL_LINK_SESSION_KEY] = str(user.pk)
 
 
 @receiver(authenticator_used)
@@ -53,6 +59,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         """Nobody signs up: staff invite board members from the admin."""
         return False
+
+    def login(self, request, user):
+        # A login after a new password starts a new session; what the link proved stays.
+        email_link = request.session.get(EMAIL_LINK_SESSION_KEY)
+        super().login(request, user)
+        if email_link == str(user.pk):
+            request.session[EMAIL_LINK_SESSION_KEY] = email_link
 
     def get_login_redirect_url(self, request):
         if request.user.is_staff:
