@@ -3,6 +3,7 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -69,7 +70,22 @@ DOCUMENT_LABELS = {
     "image/jpeg": "JPEG-Bild",
     "image/webp": "WebP-Bild",
 }
+# The extension every stored file and every download gets, from the type detected in its content.
+EXTENSIONS = {content_type: extension for extension, content_type in DOCUMENT_TYPES.items()} | {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+}
 _OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
+
+
+def typed_filename(stem, content_type):
+    """A file name of the stem, made safe, and the extension of the detected type.
+
+    The uploader's extension never survives: `x.html` holding a PDF becomes `x.pdf`, and a
+    type we do not know becomes `.bin`, which no browser runs.
+    """
+    return f"{slugify(stem, allow_unicode=True) or 'datei'}.{EXTENSIONS.get(content_type, 'bin')}"
 
 
 def document_content_type(file):
