@@ -1,4 +1,9 @@
+import math
+import os
+import struct
+import warnings
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +14,13 @@ from PIL import Image, UnidentifiedImageError
 
 # Formats a browser shows safely as an <img>; SVG is excluded because it can carry script.
 ALLOWED_IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+# A few kilobytes can announce gigapixels, which decoding would hold in memory. 40 megapixels
+# is more than any photo or logo of the site needs, and below Pillow's own warning (89 MP).
+MAX_IMAGE_PIXELS = 40_000_000
+# Office documents are ZIP archives of a few hundred parts; more is a trap for the parser.
+MAX_ZIP_ENTRIES = 10_000
+# ODF's `mimetype` member holds one short media type; nothing more of it is ever read.
+_MIMETYPE_BYTES = 200
 
 
 def _check_size(upload, limit):
@@ -24,28 +36,51 @@ def _check_size(upload, limit):
 def validate_image_upload(upload):
     """Accept only real PNG, JPEG or WebP images (judged by content, not name) within the size."""
     _check_size(upload, settings.KOSS_MAX_IMAGE_SIZE)
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        image_format = None
-    finally:
-        upload.seek(0)
+    image_format, pixels = _read_image(upload, verify=True)
+    _check_pixels(pixels)
     if image_format not in ALLOWED_IMAGE_FORMATS:
         raise ValidationError(_("Bitte laden Sie ein Bild im Format PNG, JPEG oder WebP hoch."))
 
 
 def image_content_type(file):
     """The media type of an allowed image, read from its header; None for anything else."""
+    image_format, pixels = _read_image(file)
+    return ALLOWED_IMAGE_FORMATS.get(image_format) if pixels <= MAX_IMAGE_PIXELS else None
+
+
+def _read_image(file, verify=False):
+    """The format and pixel count an image's header announces, without decoding the pixels.
+
+    (None, 0) for anything else. Past Pillow's own decompression-bomb limits an image counts as
+    infinitely large: Pillow's warning is turned into that answer (gunicorn's workers are
+    processes, so the warning filter changes nothing in another request), and its error too.
+    """
+    file.seek(0)
     try:
-        with Image.open(file) as image:
-            return ALLOWED_IMAGE_FORMATS.get(image.format)
-    except (UnidentifiedImageError, OSError):
-        return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file, formats=list(ALLOWED_IMAGE_FORMATS)) as image:
+                pixels = image.width * image.height
+                if verify and pixels <= MAX_IMAGE_PIXELS:
+                    image.verify()
+                return image.format, pixels
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        return None, math.inf
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None, 0
     finally:
         file.seek(0)
+
+
+def _check_pixels(pixels):
+    if pixels > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            _(
+                "Das Bild hat zu viele Bildpunkte; erlaubt sind höchstens %(limit)s Megapixel "
+                "(Breite mal Höhe). Bitte verkleinern Sie das Bild."
+            )
+            % {"limit": MAX_IMAGE_PIXELS // 1_000_000}
+        )
 
 
 # Documents staff may attach: detected by content, never by the file name.
@@ -76,6 +111,8 @@ EXTENSIONS = {content_type: extension for extension, content_type in DOCUMENT_TY
     "image/jpeg": "jpg",
     "image/webp": "webp",
 }
+# The end record of a ZIP: 22 bytes plus a comment of up to 64 KiB.
+_END_RECORD_SEARCH = 22 + 65_535
 _OOXML_PARTS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
 
 
@@ -104,24 +141,50 @@ def document_content_type(file):
 
 
 def _zip_document_type(file):
+    if not _zip_directory_is_small(file):
+        return None
     try:
         with zipfile.ZipFile(file) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(_MIMETYPE_BYTES).decode("ascii", "replace").strip()
                 return mimetype if mimetype in DOCUMENT_TYPES.values() else None
             if "[Content_Types].xml" in names:
                 for prefix, key in _OOXML_PARTS.items():
                     if any(name.startswith(prefix) for name in names):
                         return DOCUMENT_TYPES[key]
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
         return None
     return None
+
+
+def _zip_directory_is_small(file):
+    """Whether the archive lists at most MAX_ZIP_ENTRIES entries, checked before zipfile parses it.
+
+    zipfile reads the whole central directory, whatever count the end record claims, so the
+    records are counted in the bytes zipfile would read. ZIP64 archives (never needed for an
+    office document within the upload limit) are refused, as zipfile would take its sizes there.
+    """
+    file.seek(0, os.SEEK_END)
+    size = file.tell()
+    file.seek(max(0, size - _END_RECORD_SEARCH))
+    tail = file.read()
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) < end + 22 or tail[max(0, end - 20) : end].startswith(b"PK\x06\x07"):
+        return False
+    entries, directory_size = struct.unpack("<HI", tail[end + 10 : end + 16])
+    directory_start = size - len(tail) + end - directory_size
+    if entries > MAX_ZIP_ENTRIES or directory_start < 0:
+        return False
+    file.seek(directory_start)
+    return file.read(directory_size).count(b"PK\x01\x02") <= MAX_ZIP_ENTRIES
 
 
 def validate_document_upload(upload):
     """Accept PDF, office documents and images up to the configured size; nothing executable."""
     _check_size(upload, settings.KOSS_MAX_DOCUMENT_SIZE)
+    _check_pixels(_read_image(upload)[1])
     if document_content_type(upload) is None:
         raise ValidationError(
             _(
