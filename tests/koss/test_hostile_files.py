@@ -11,9 +11,12 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from advisory_board.models import Document
 from koss import validators
+from koss.text import extract_text
 from koss.validators import validate_document_upload
 from news.models import Article, Attachment
 
@@ -161,6 +164,36 @@ def test_archive_whose_directory_understates_its_entries_is_refused(monkeypatch)
     content[end + 8 : end + 12] = struct.pack("<HH", 1, 1)
     with pytest.raises(ValidationError):
         validate_document_upload(SimpleUploadedFile("bericht.docx", bytes(content)))
+
+
+def pdf_of_dense_text(megabytes=1):
+    """A PDF of a few kilobytes whose one page parses into hundreds of thousands of operators."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    operators = b"BT /F1 12 Tf (AAAAAAAA) Tj ET\n"
+    content = StreamObject()
+    content.set_data(operators * (megabytes * 2**20 // len(operators)))
+    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer
+
+
+def test_text_of_a_pdf_is_extracted_in_bounded_time():
+    pdf = pdf_of_dense_text()
+    started = time.perf_counter()
+    extract_text(pdf, "application/pdf")
+    assert time.perf_counter() - started < 1
 
 
 def test_real_office_documents_still_pass():
