@@ -9,9 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koss.choices import choice_display
+from koss.files import UploadTo
 from koss.querysets import has_staff_rights
 from koss.text import extract_text
-from koss.validators import DOCUMENT_LABELS, document_content_type, validate_document_upload
+from koss.validators import (
+    DOCUMENT_LABELS,
+    document_content_type,
+    typed_filename,
+    validate_document_upload,
+)
 from partners.models import Partner
 
 
@@ -309,7 +315,7 @@ class Document(models.Model):
     )
     file = models.FileField(
         _("Datei"),
-        upload_to="board/documents/%Y/",
+        upload_to=UploadTo("board/documents/%Y/", "file"),
         validators=[validate_document_upload],
         help_text=_(
             "PDF, Office-Dokument oder Bild, höchstens 20 MB. Eine neue Datei ersetzt die alte als neue Fassung."
@@ -380,8 +386,7 @@ class Document(models.Model):
 
     @property
     def download_name(self):
-        extension = self.file.name.rsplit(".", 1)[-1].lower() if "." in self.file.name else "bin"
-        return f"{self.meeting.number:02d}-{self.kind}-{self.pk}.{extension}"
+        return typed_filename(f"{self.meeting.number:02d}-{self.kind}-{self.pk}", self.content_type)
 
 
 class DocumentVersion(models.Model):

@@ -1,17 +1,42 @@
 """Uploaded files leave the server only through views that checked permission first."""
 
-import os
+import datetime
+import posixpath
 from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.deconstruct import deconstructible
 
-from .validators import image_content_type
+from .validators import document_content_type, image_content_type, typed_filename
+
+
+@deconstructible
+class UploadTo:
+    """`upload_to` that stores a file under the extension of its detected type.
+
+    nginx serves X-Accel-Redirect paths by their extension, so a stored name never keeps the
+    uploader's `.html`. The directory may hold strftime codes, as a plain `upload_to` may.
+    """
+
+    def __init__(self, directory, field_name):
+        self.directory = directory
+        self.field_name = field_name
+
+    def __call__(self, instance, filename):
+        content_type = document_content_type(getattr(instance, self.field_name))
+        directory = datetime.datetime.now().strftime(self.directory)
+        return posixpath.join(directory, typed_filename(_stem(filename), content_type))
+
+
+def _stem(name):
+    return posixpath.splitext(posixpath.basename(name))[0]
 
 
 def file_response(field_file, *, content_type, public, as_attachment=True, filename=None):
-    filename = filename or os.path.basename(field_file.name)
+    """The stored file with the given type; its name takes the extension of that type."""
+    filename = filename or typed_filename(_stem(field_file.name), content_type)
     if settings.KOSS_X_ACCEL_REDIRECT_PREFIX:
         # nginx sends the file from an internal location; Django only decided who may have it.
         response = HttpResponse(content_type=content_type)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koss.choices import choice_display
+from koss.files import UploadTo
 from koss.querysets import PublishableQuerySet
 from koss.richtext import RichTextField, sanitize
 from koss.text import extract_text
@@ -64,9 +65,9 @@ class Article(models.Model):
         default=timezone.now,
         help_text=_("Liegt der Zeitpunkt in der Zukunft, ist der Beitrag bis dahin geplant."),
     )
-    image = models.ImageField(
+    image = models.FileField(
         _("Bild"),
-        upload_to="news/images/%Y/",
+        upload_to=UploadTo("news/images/%Y/", "image"),
         blank=True,
         validators=[validate_image_upload],
         help_text=_("PNG, JPEG oder WebP, höchstens 2 MB."),
@@ -152,7 +153,7 @@ class Attachment(models.Model):
     )
     file = models.FileField(
         _("Datei"),
-        upload_to="news/attachments/%Y/",
+        upload_to=UploadTo("news/attachments/%Y/", "file"),
         validators=[validate_document_upload],
         help_text=_("PDF, Office-Dokument oder Bild, höchstens 20 MB."),
     )

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from koss.choices import choice_display
+from koss.files import UploadTo
 from koss.querysets import PublishableQuerySet
 from koss.validators import validate_image_upload
 
@@ -168,9 +169,9 @@ class Partner(models.Model):
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
     city = models.CharField(_("Ort"), max_length=100, blank=True)
-    logo = models.ImageField(
+    logo = models.FileField(
         _("Logo"),
-        upload_to="partners/logos/",
+        upload_to=UploadTo("partners/logos/", "logo"),
         blank=True,
         validators=[validate_image_upload],
         help_text=_("PNG, JPEG oder WebP, höchstens 2 MB."),

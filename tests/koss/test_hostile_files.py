@@ -1,0 +1,204 @@
+"""Hostile files fail fast with a German message: images of huge pixel counts and ZIP bombs are
+refused before anything is decoded or decompressed in full."""
+
+import io
+import struct
+import time
+import tracemalloc
+import zipfile
+import zlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, StreamObject
+
+from advisory_board.models import Document
+from koss import validators
+from koss.text import extract_text
+from koss.validators import validate_document_upload
+from news.models import Article, Attachment
+
+from ..advisory_board.conftest import world  # noqa: F401 - fixture
+from ..factories import login_as, make_partner
+from ..news.test_admin import ADD_URL, article_form
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.filterwarnings("error::PIL.Image.DecompressionBombWarning"),
+]
+
+# Past our limit; past Pillow's warning; past Pillow's refusal (DecompressionBombError).
+HUGE_SIZES = [(7_000, 7_000), (10_000, 10_000), (20_000, 20_000)]
+
+
+def png_header(width, height):
+    """A PNG that announces width × height pixels in a few hundred bytes."""
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 1024))
+        + chunk(b"IEND", b"")
+    )
+
+
+def zip_bomb(megabytes=64):
+    """An ODF-like archive whose `mimetype` member inflates to the given size, built in chunks."""
+    buffer = io.BytesIO()
+    chunk = b"\0" * 2**20
+    with (
+        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+        archive.open("mimetype", "w") as member,
+    ):
+        for _ in range(megabytes):
+            member.write(chunk)
+    return buffer.getvalue()
+
+
+def refusal_cost(content):
+    """Seconds and peak bytes of memory the document validator spends refusing the content."""
+    upload = SimpleUploadedFile("bericht.odt", content)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ValidationError):
+            validate_document_upload(upload)
+        return time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("size", HUGE_SIZES, ids=lambda size: f"{size[0]}px")
+def test_huge_image_as_board_document_is_a_german_form_error(client, world, size):  # noqa: F811
+    login_as(client, world["users"]["staff"])
+    response = client.post(
+        "/verwaltung/advisory_board/document/add/",
+        {
+            "meeting": world["meeting"].pk,
+            "kind": "protokoll",
+            "title": "Riesenbild",
+            "visibility": "mitglieder",
+            "file": SimpleUploadedFile("bild.png", png_header(*size)),
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
+            "versions-MIN_NUM_FORMS": "0",
+            "versions-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "höchstens 40 Megapixel" in " ".join(response.context["adminform"].form.errors["file"])
+    assert not Document.objects.filter(title="Riesenbild").exists()
+
+
+@pytest.mark.parametrize("size", HUGE_SIZES, ids=lambda size: f"{size[0]}px")
+def test_huge_image_as_attachment_or_article_image_is_a_german_form_error(staff_client, size):
+    data = article_form(
+        **{
+            "image": SimpleUploadedFile("bild.png", png_header(*size)),
+            "image_alt": "Ein Bild",
+            "attachments-0-title": "Anhang",
+            "attachments-0-file": SimpleUploadedFile("anhang.png", png_header(*size)),
+        }
+    )
+    response = staff_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count("höchstens 40 Megapixel") == 2
+    assert not Article.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize("size", HUGE_SIZES, ids=lambda size: f"{size[0]}px")
+def test_huge_logo_is_a_german_form_error(staff_client, size):
+    partner = make_partner(name="Logo-Test", slug="logo-test")
+    data = {
+        "name": partner.name,
+        "slug": partner.slug,
+        "kind": partner.kind,
+        "level": partner.level,
+        "region": partner.region_id,
+        "summary": partner.summary,
+        "logo_alt": "Logo",
+        "logo": SimpleUploadedFile("logo.png", png_header(*size)),
+    }
+    response = staff_client.post(f"/verwaltung/partners/partner/{partner.pk}/change/", data)
+    assert response.status_code == 200
+    assert "höchstens 40 Megapixel" in " ".join(response.context["adminform"].form.errors["logo"])
+
+
+def test_zip_bomb_is_refused_quickly_with_little_memory():
+    seconds, peak = refusal_cost(zip_bomb())
+    assert seconds < 1
+    assert peak < 50 * 2**20
+
+
+def test_archive_of_too_many_entries_is_refused(monkeypatch):
+    monkeypatch.setattr(validators, "MAX_ZIP_ENTRIES", 100)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for number in range(100):
+            archive.writestr(f"word/teil{number}.xml", "<x/>")
+    with pytest.raises(ValidationError):
+        validate_document_upload(SimpleUploadedFile("bericht.docx", buffer.getvalue()))
+
+
+def test_archive_whose_directory_understates_its_entries_is_refused(monkeypatch):
+    """zipfile reads the whole central directory whatever count the end record claims."""
+    monkeypatch.setattr(validators, "MAX_ZIP_ENTRIES", 100)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for number in range(200):
+            archive.writestr(f"word/teil{number}.xml", "<x/>")
+    content = bytearray(buffer.getvalue())
+    end = content.rfind(b"PK\x05\x06")
+    content[end + 8 : end + 12] = struct.pack("<HH", 1, 1)
+    with pytest.raises(ValidationError):
+        validate_document_upload(SimpleUploadedFile("bericht.docx", bytes(content)))
+
+
+def pdf_of_dense_text(megabytes=1):
+    """A PDF of a few kilobytes whose one page parses into hundreds of thousands of operators."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(100, 100)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    operators = b"BT /F1 12 Tf (AAAAAAAA) Tj ET\n"
+    content = StreamObject()
+    content.set_data(operators * (megabytes * 2**20 // len(operators)))
+    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer
+
+
+def test_text_of_a_pdf_is_extracted_in_bounded_time():
+    pdf = pdf_of_dense_text()
+    started = time.perf_counter()
+    extract_text(pdf, "application/pdf")
+    assert time.perf_counter() - started < 1
+
+
+def test_real_office_documents_still_pass():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    validate_document_upload(SimpleUploadedFile("bericht.odt", buffer.getvalue()))
