@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
@@ -194,6 +195,51 @@ class MeetingAdmin(admin.ModelAdmin):
             )
 
 
+class AgendaItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, item):
+        # The meeting in the label: staff can tell whose agenda an item is.
+        return _("%(meeting)s (%(board)s) – %(item)s") % {
+            "meeting": item.meeting,
+            "board": item.meeting.board.name,
+            "item": item,
+        }
+
+
+class DocumentAdminForm(forms.ModelForm):
+    """Offers the agenda of the document's meeting only; Document.clean() rejects any other."""
+
+    class Meta:
+        model = Document
+        fields = ["meeting", "agenda_item", "kind", "title", "visibility", "file", "published_at"]
+        field_classes = {"agenda_item": AgendaItemChoiceField}
+        help_texts = {
+            "agenda_item": _(
+                "Angeboten wird die Tagesordnung der gespeicherten Sitzung. Wenn Sie die Sitzung "
+                "wechseln, leeren Sie dieses Feld und wählen den Punkt nach dem Speichern neu."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "agenda_item" in self.fields:
+            self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
+                meeting_id=self.meeting_id()
+            ).select_related("meeting__board")
+
+    def meeting_id(self):
+        """The saved meeting; for a new document the chosen one (or the one in the address)."""
+        if self.instance.pk:
+            return self.instance.meeting_id
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("meeting"))
+        else:
+            value = self.get_initial_for_field(self.fields["meeting"], "meeting")
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+
 class DocumentVersionInline(ReadOnlyInline):
     model = DocumentVersion
     fields = ["version", "file", "replaced_at"]
@@ -201,6 +247,7 @@ class DocumentVersionInline(ReadOnlyInline):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
+    form = DocumentAdminForm
     list_display = [
         "title",
         "meeting",

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -373,6 +374,22 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("advisory_board:document", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        # A document filed under another meeting's agenda would vanish from its meeting page.
+        if (
+            self.agenda_item_id is not None
+            and self.meeting_id is not None
+            and self.agenda_item.meeting_id != self.meeting_id
+        ):
+            raise ValidationError(
+                {
+                    "agenda_item": _(
+                        "Der Tagesordnungspunkt gehört zu einer anderen Sitzung als das Dokument."
+                    )
+                }
+            )
 
     @property
     def type_label(self):
