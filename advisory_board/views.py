@@ -225,16 +225,25 @@ def document_download(request, pk):
     document = get_object_or_404(
         Document.objects.visible_to(request.user).select_related("meeting"), pk=pk
     )
-    DownloadLog.objects.create(
-        document=document,
-        user=request.user if request.user.is_authenticated else None,
-        version=document.version,
-    )
-    return file_response(
+    # Raises 404 for a missing file, before anything is logged.
+    response = file_response(
         document.file,
         content_type=document.content_type,
         public=False,
         filename=document.download_name,
+    )
+    log_downloads(request, [document])
+    return response
+
+
+def log_downloads(request, documents, *, via_zip=False):
+    """Record the documents of a response that sends them; a HEAD request sends no file."""
+    if request.method == "HEAD":
+        return
+    user = request.user if request.user.is_authenticated else None
+    DownloadLog.objects.bulk_create(
+        DownloadLog(document=document, user=user, version=document.version, via_zip=via_zip)
+        for document in documents
     )
 
 
@@ -246,6 +255,7 @@ def meeting_zip(request, pk):
         raise Http404
     # FileResponse closes the file once it is sent.
     archive_file = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
+    included = []
     with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for document in documents:
             try:
@@ -254,11 +264,11 @@ def meeting_zip(request, pk):
             except FileNotFoundError:
                 # The members still get the other documents; operators learn of the lost file.
                 logger.error("File of document %s is missing: %s", document.pk, document.file.name)
-    user = request.user if request.user.is_authenticated else None
-    DownloadLog.objects.bulk_create(
-        DownloadLog(document=document, user=user, version=document.version, via_zip=True)
-        for document in documents
-    )
+            else:
+                included.append(document)
+    if not included:
+        raise Http404
+    log_downloads(request, included, via_zip=True)
     archive_file.seek(0)
     response = FileResponse(
         archive_file,
