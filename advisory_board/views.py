@@ -1,14 +1,11 @@
 import datetime
-import logging
-import tempfile
-import zipfile
 from collections import defaultdict
 from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from koss.cache import SharedCountPaginator, public_page
 from koss.files import file_response
+from koss.querysets import sees_unpublished
 
+from .archives import meeting_archive
 from .calendars import meetings_calendar
 from .models import Board, Document, DownloadLog, Meeting, Membership, Person, Reply
-
-logger = logging.getLogger(__name__)
 
 # After this long away, the documents of the previous visit no longer count as new.
 VISIT_GAP = datetime.timedelta(minutes=30)
@@ -250,34 +247,35 @@ def log_downloads(request, documents, *, via_zip=False):
 @never_cache
 def meeting_zip(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    documents = list(Document.objects.visible_to(request.user).filter(meeting=meeting))
+    documents = list(
+        Document.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .select_related("meeting")
+        .defer("text", "search_vector", "meeting__search_vector")
+    )
     if not documents:
         raise Http404
-    # FileResponse closes the file once it is sent.
-    archive_file = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
-    included = []
-    with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for document in documents:
-            try:
-                with document.file.open("rb") as handle:
-                    archive.writestr(document.download_name, handle.read())
-            except FileNotFoundError:
-                # The members still get the other documents; operators learn of the lost file.
-                logger.error("File of document %s is missing: %s", document.pk, document.file.name)
-            else:
-                included.append(document)
+    archive, included = meeting_archive(meeting, documents, zip_audience(request.user, meeting))
     if not included:
         raise Http404
-    log_downloads(request, included, via_zip=True)
-    archive_file.seek(0)
-    response = FileResponse(
-        archive_file,
-        as_attachment=True,
-        filename=f"beirat-sitzung-{meeting.number:02d}.zip",
+    response = file_response(
+        archive,
         content_type="application/zip",
+        public=False,
+        filename=f"beirat-sitzung-{meeting.number:02d}.zip",
     )
-    response["X-Content-Type-Options"] = "nosniff"
+    log_downloads(request, included, via_zip=True)
     return response
+
+
+def zip_audience(user, meeting):
+    """Whose archive of the meeting a user gets: it names the stored ZIP, while its content
+    always follows Document.objects.visible_to()."""
+    if sees_unpublished(user):
+        return "redaktion"
+    if meeting.board_id in member_boards(user):
+        return "mitglieder"
+    return "oeffentlich"
 
 
 @login_required
