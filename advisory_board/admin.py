@@ -3,8 +3,11 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from koss.admin import CheckedFileLinksMixin
 
 from .emails import invite_person, notify_new_documents
 from .models import (
@@ -116,8 +119,13 @@ class AgendaItemInline(admin.TabularInline):
     extra = 0
 
 
-class DocumentInline(admin.StackedInline):
+def document_url(file):
+    return file.instance.get_absolute_url()
+
+
+class DocumentInline(CheckedFileLinksMixin, admin.StackedInline):
     model = Document
+    file_urls = {"file": document_url}
     extra = 0
     fields = [
         "kind",
@@ -242,12 +250,17 @@ class DocumentAdminForm(forms.ModelForm):
 
 class DocumentVersionInline(ReadOnlyInline):
     model = DocumentVersion
-    fields = ["version", "file", "replaced_at"]
+    fields = ["version", "download", "replaced_at"]
+
+    @admin.display(description=_("Datei"))
+    def download(self, version):
+        return format_html('<a href="{}">{}</a>', version.get_absolute_url(), version.file.name)
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     form = DocumentAdminForm
+    file_urls = {"file": document_url}
     list_display = [
         "title",
         "meeting",

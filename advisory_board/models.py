@@ -419,6 +419,18 @@ class DocumentVersion(models.Model):
     def __str__(self):
         return f"{self.document} (Fassung {self.version})"
 
+    def get_absolute_url(self):
+        return reverse(
+            "advisory_board:document_version",
+            kwargs={"pk": self.document_id, "version": self.version},
+        )
+
+    @property
+    def download_name(self):
+        extension = self.file.name.rsplit(".", 1)[-1].lower() if "." in self.file.name else "bin"
+        document = self.document
+        return f"{document.meeting.number:02d}-{document.kind}-{document.pk}-fassung-{self.version}.{extension}"
+
 
 class Reply(models.Model):
     """A member's answer whether they attend a meeting."""

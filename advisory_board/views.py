@@ -16,10 +16,20 @@ from django.views.decorators.http import require_POST
 from koss.cache import SharedCountPaginator, public_page
 from koss.files import file_response
 from koss.querysets import sees_unpublished
+from koss.validators import document_content_type
 
 from .archives import meeting_archive
 from .calendars import meetings_calendar
-from .models import Board, Document, DownloadLog, Meeting, Membership, Person, Reply
+from .models import (
+    Board,
+    Document,
+    DocumentVersion,
+    DownloadLog,
+    Meeting,
+    Membership,
+    Person,
+    Reply,
+)
 
 # After this long away, the documents of the previous visit no longer count as new.
 VISIT_GAP = datetime.timedelta(minutes=30)
@@ -233,13 +243,47 @@ def document_download(request, pk):
     return response
 
 
-def log_downloads(request, documents, *, via_zip=False):
-    """Record the documents of a response that sends them; a HEAD request sends no file."""
+@never_cache
+def document_version(request, pk, version):
+    """An earlier version of a document, for staff only; everyone else gets the current one."""
+    if not sees_unpublished(request.user):
+        raise Http404
+    earlier = get_object_or_404(
+        # document__pk, unlike document, turns an out-of-range number into no match.
+        DocumentVersion.objects.select_related("document__meeting"),
+        document__pk=pk,
+        version=version,
+    )
+    try:
+        with earlier.file.open("rb") as handle:
+            content_type = document_content_type(handle) or "application/octet-stream"
+    except FileNotFoundError:
+        raise Http404 from None
+    response = file_response(
+        earlier.file,
+        content_type=content_type,
+        public=False,
+        filename=earlier.download_name,
+    )
+    log_downloads(request, [earlier.document], version=earlier.version)
+    return response
+
+
+def log_downloads(request, documents, *, via_zip=False, version=None):
+    """Record the documents of a response that sends them; a HEAD request sends no file.
+
+    `version` is that of an earlier file; by default the documents' current one.
+    """
     if request.method == "HEAD":
         return
     user = request.user if request.user.is_authenticated else None
     DownloadLog.objects.bulk_create(
-        DownloadLog(document=document, user=user, version=document.version, via_zip=via_zip)
+        DownloadLog(
+            document=document,
+            user=user,
+            version=version or document.version,
+            via_zip=via_zip,
+        )
         for document in documents
     )
 
