@@ -1,6 +1,7 @@
 """The meeting ZIP: built once per set of document versions and kept in the storage, so that a
 download costs no more than sending a file (nginx sends it when X-Accel-Redirect is on)."""
 
+import datetime
 import hashlib
 import json
 import logging
@@ -19,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 ZIP_DIRECTORY = "board/zips"
 COPY_CHUNK = 1024 * 1024
+# A build writes for seconds; a temporary file this old was left by a crashed one.
+ABANDONED_AFTER = datetime.timedelta(hours=1)
 
 
 def meeting_archive(meeting, documents, audience):
@@ -103,8 +106,14 @@ def add_document(archive, document):
 
 
 def prune_archives(storage, prefix, *, keep):
-    """Delete the archives of the same meeting and audience that `keep` superseded."""
+    """Delete the archives of the same meeting and audience that `keep` superseded, and what
+    an interrupted build left behind."""
+    abandoned_before = timezone.now() - ABANDONED_AFTER
     for filename in storage.listdir(ZIP_DIRECTORY)[1]:
         name = f"{ZIP_DIRECTORY}/{filename}"
-        if filename.startswith(prefix) and filename.endswith(".zip") and name != keep:
+        superseded = filename.startswith(prefix) and filename.endswith(".zip") and name != keep
+        abandoned = filename.endswith(".part") and (
+            storage.get_modified_time(name) < abandoned_before
+        )
+        if superseded or abandoned:
             storage.delete(name)

@@ -81,6 +81,25 @@ def test_a_new_version_replaces_the_archive(login, world):
     assert stored_zips() != old_zips
 
 
+def test_a_build_clears_what_a_crashed_build_left(login, world):
+    import os
+    import time
+
+    directory = default_storage.path("board/zips")
+    os.makedirs(directory)
+    abandoned = os.path.join(directory, ".abgebrochen.part")
+    recent = os.path.join(directory, ".laufend.part")
+    for path in (abandoned, recent):
+        with open(path, "wb") as handle:
+            handle.write(b"PK")
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    login("member").get(zip_url(world))
+    assert not os.path.exists(abandoned)
+    # Another request may be writing this one right now.
+    assert os.path.exists(recent)
+
+
 def test_documents_are_stored_without_compression(login, world):
     archive = archive_of(login("member").get(zip_url(world)))
     assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
