@@ -281,7 +281,7 @@ def log_downloads(request, documents, *, via_zip=False, version=None):
         DownloadLog(
             document=document,
             user=user,
-            version=version or document.version,
+            version=document.version if version is None else version,
             via_zip=via_zip,
         )
         for document in documents
