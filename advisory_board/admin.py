@@ -1,9 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from koss.admin import CheckedFileLinksMixin
 
 from .emails import invite_person, notify_new_documents
 from .models import (
@@ -115,8 +119,13 @@ class AgendaItemInline(admin.TabularInline):
     extra = 0
 
 
-class DocumentInline(admin.StackedInline):
+def document_url(file):
+    return file.instance.get_absolute_url()
+
+
+class DocumentInline(CheckedFileLinksMixin, admin.StackedInline):
     model = Document
+    file_urls = {"file": document_url}
     extra = 0
     fields = [
         "kind",
@@ -194,13 +203,64 @@ class MeetingAdmin(admin.ModelAdmin):
             )
 
 
+class AgendaItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, item):
+        # The meeting in the label: staff can tell whose agenda an item is.
+        return _("%(meeting)s (%(board)s) – %(item)s") % {
+            "meeting": item.meeting,
+            "board": item.meeting.board.name,
+            "item": item,
+        }
+
+
+class DocumentAdminForm(forms.ModelForm):
+    """Offers the agenda of the document's meeting only; Document.clean() rejects any other."""
+
+    class Meta:
+        model = Document
+        fields = ["meeting", "agenda_item", "kind", "title", "visibility", "file", "published_at"]
+        field_classes = {"agenda_item": AgendaItemChoiceField}
+        help_texts = {
+            "agenda_item": _(
+                "Angeboten wird die Tagesordnung der gespeicherten Sitzung. Wenn Sie die Sitzung "
+                "wechseln, leeren Sie dieses Feld und wählen den Punkt nach dem Speichern neu."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "agenda_item" in self.fields:
+            self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
+                meeting_id=self.meeting_id()
+            ).select_related("meeting__board")
+
+    def meeting_id(self):
+        """The saved meeting; for a new document the chosen one (or the one in the address)."""
+        if self.instance.pk:
+            return self.instance.meeting_id
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("meeting"))
+        else:
+            value = self.get_initial_for_field(self.fields["meeting"], "meeting")
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
+
 class DocumentVersionInline(ReadOnlyInline):
     model = DocumentVersion
-    fields = ["version", "file", "replaced_at"]
+    fields = ["version", "download", "replaced_at"]
+
+    @admin.display(description=_("Datei"))
+    def download(self, version):
+        return format_html('<a href="{}">{}</a>', version.get_absolute_url(), version.file.name)
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
+    form = DocumentAdminForm
+    file_urls = {"file": document_url}
     list_display = [
         "title",
         "meeting",

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -380,6 +381,22 @@ class Document(models.Model):
     def get_absolute_url(self):
         return reverse("advisory_board:document", kwargs={"pk": self.pk})
 
+    def clean(self):
+        super().clean()
+        # A document filed under another meeting's agenda would vanish from its meeting page.
+        if (
+            self.agenda_item_id is not None
+            and self.meeting_id is not None
+            and self.agenda_item.meeting_id != self.meeting_id
+        ):
+            raise ValidationError(
+                {
+                    "agenda_item": _(
+                        "Der Tagesordnungspunkt gehört zu einer anderen Sitzung als das Dokument."
+                    )
+                }
+            )
+
     @property
     def type_label(self):
         return DOCUMENT_LABELS.get(self.content_type, _("Datei"))
@@ -406,6 +423,18 @@ class DocumentVersion(models.Model):
 
     def __str__(self):
         return f"{self.document} (Fassung {self.version})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "advisory_board:document_version",
+            kwargs={"pk": self.document_id, "version": self.version},
+        )
+
+    @property
+    def download_name(self):
+        extension = self.file.name.rsplit(".", 1)[-1].lower() if "." in self.file.name else "bin"
+        document = self.document
+        return f"{document.meeting.number:02d}-{document.kind}-{document.pk}-fassung-{self.version}.{extension}"
 
 
 class Reply(models.Model):

@@ -1,14 +1,11 @@
 import datetime
-import logging
-import tempfile
-import zipfile
 from collections import defaultdict
 from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +17,20 @@ from django.views.decorators.http import require_POST
 from koss.cache import SharedCountPaginator, public_page
 from koss.files import file_response
 from koss.querysets import has_staff_rights
+from koss.validators import document_content_type
 
+from .archives import meeting_archive
 from .calendars import meetings_calendar
-from .models import Board, Document, DownloadLog, Meeting, Membership, Person, Reply
-
-logger = logging.getLogger(__name__)
+from .models import (
+    Board,
+    Document,
+    DocumentVersion,
+    DownloadLog,
+    Meeting,
+    Membership,
+    Person,
+    Reply,
+)
 
 # After this long away, the documents of the previous visit no longer count as new.
 VISIT_GAP = datetime.timedelta(minutes=30)
@@ -233,49 +239,94 @@ def document_download(request, pk):
     document = get_object_or_404(
         Document.objects.visible_to(request.user).select_related("meeting"), pk=pk
     )
-    DownloadLog.objects.create(
-        document=document,
-        user=request.user if request.user.is_authenticated else None,
-        version=document.version,
-    )
-    return file_response(
+    # Raises 404 for a missing file, before anything is logged.
+    response = file_response(
         document.file,
         content_type=document.content_type,
         public=False,
         filename=document.download_name,
+    )
+    log_downloads(request, [document])
+    return response
+
+
+@never_cache
+def document_version(request, pk, version):
+    """An earlier version of a document, for staff only; everyone else gets the current one."""
+    if not has_staff_rights(request.user):
+        raise Http404
+    earlier = get_object_or_404(
+        # document__pk, unlike document, turns an out-of-range number into no match.
+        DocumentVersion.objects.select_related("document__meeting"),
+        document__pk=pk,
+        version=version,
+    )
+    try:
+        with earlier.file.open("rb") as handle:
+            content_type = document_content_type(handle) or "application/octet-stream"
+    except FileNotFoundError:
+        raise Http404 from None
+    response = file_response(
+        earlier.file,
+        content_type=content_type,
+        public=False,
+        filename=earlier.download_name,
+    )
+    log_downloads(request, [earlier.document], version=earlier.version)
+    return response
+
+
+def log_downloads(request, documents, *, via_zip=False, version=None):
+    """Record the documents of a response that sends them; a HEAD request sends no file.
+
+    `version` is that of an earlier file; by default the documents' current one.
+    """
+    if request.method == "HEAD":
+        return
+    user = request.user if request.user.is_authenticated else None
+    DownloadLog.objects.bulk_create(
+        DownloadLog(
+            document=document,
+            user=user,
+            version=document.version if version is None else version,
+            via_zip=via_zip,
+        )
+        for document in documents
     )
 
 
 @never_cache
 def meeting_zip(request, pk):
     meeting = get_object_or_404(Meeting, pk=pk)
-    documents = list(Document.objects.visible_to(request.user).filter(meeting=meeting))
+    documents = list(
+        Document.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .select_related("meeting")
+        .defer("text", "search_vector", "meeting__search_vector")
+    )
     if not documents:
         raise Http404
-    # FileResponse closes the file once it is sent.
-    archive_file = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
-    with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for document in documents:
-            try:
-                with document.file.open("rb") as handle:
-                    archive.writestr(document.download_name, handle.read())
-            except FileNotFoundError:
-                # The members still get the other documents; operators learn of the lost file.
-                logger.error("File of document %s is missing: %s", document.pk, document.file.name)
-    user = request.user if request.user.is_authenticated else None
-    DownloadLog.objects.bulk_create(
-        DownloadLog(document=document, user=user, version=document.version, via_zip=True)
-        for document in documents
-    )
-    archive_file.seek(0)
-    response = FileResponse(
-        archive_file,
-        as_attachment=True,
-        filename=f"beirat-sitzung-{meeting.number:02d}.zip",
+    archive, included = meeting_archive(meeting, documents, zip_audience(request.user, meeting))
+    if not included:
+        raise Http404
+    response = file_response(
+        archive,
         content_type="application/zip",
+        public=False,
+        filename=f"beirat-sitzung-{meeting.number:02d}.zip",
     )
-    response["X-Content-Type-Options"] = "nosniff"
+    log_downloads(request, included, via_zip=True)
     return response
+
+
+def zip_audience(user, meeting):
+    """Whose archive of the meeting a user gets: it names the stored ZIP, while its content
+    always follows Document.objects.visible_to()."""
+    if has_staff_rights(user):
+        return "redaktion"
+    if meeting.board_id in member_boards(user):
+        return "mitglieder"
+    return "oeffentlich"
 
 
 @login_required

@@ -39,6 +39,9 @@ def file_response(field_file, *, content_type, public, as_attachment=True, filen
     filename = filename or typed_filename(_stem(field_file.name), content_type)
     if settings.KOSS_X_ACCEL_REDIRECT_PREFIX:
         # nginx sends the file from an internal location; Django only decided who may have it.
+        # A missing file is our 404, so callers never log a download nginx could not send.
+        if not field_file or not field_file.storage.exists(field_file.name):
+            raise Http404
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = quote(
             settings.KOSS_X_ACCEL_REDIRECT_PREFIX + field_file.name

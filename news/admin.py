@@ -1,22 +1,25 @@
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.admin import ProseEditorAdminMixin
+from koss.admin import CheckedFileLinksMixin, ProseEditorAdminMixin
 
 from .models import Article, Attachment
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(CheckedFileLinksMixin, admin.TabularInline):
     model = Attachment
+    file_urls = {"file": lambda file: file.instance.get_absolute_url()}
     extra = 1
     fields = ["title", "file", "content_type", "size"]
     readonly_fields = ["content_type", "size"]
 
 
 @admin.register(Article)
-class ArticleAdmin(ProseEditorAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(CheckedFileLinksMixin, ProseEditorAdminMixin, admin.ModelAdmin):
+    file_urls = {"image": lambda file: reverse("news:image", args=[file.instance.slug])}
     list_display = ["title", "kind", "state", "publish_at", "updated_at"]
     list_filter = ["status", "kind", "publish_at"]
     search_fields = ["title", "teaser", "body"]

@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from koss.admin import CheckedFileLinksMixin
 
 from .models import Partner, Region, Topic
 
@@ -22,7 +25,8 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
+    file_urls = {"logo": lambda file: reverse("partners:logo", args=[file.instance.slug])}
     list_display = ["name", "short_name", "kind", "level", "region", "is_published", "updated_at"]
     list_filter = ["is_published", "kind", "level", "region", "topics"]
     list_select_related = ["region"]
