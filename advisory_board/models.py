@@ -430,11 +430,11 @@ class DocumentVersion(models.Model):
             kwargs={"pk": self.document_id, "version": self.version},
         )
 
-    @property
-    def download_name(self):
-        extension = self.file.name.rsplit(".", 1)[-1].lower() if "." in self.file.name else "bin"
+    def download_name(self, content_type):
+        """Named like the document, with the extension of the type detected in the file."""
         document = self.document
-        return f"{document.meeting.number:02d}-{document.kind}-{document.pk}-fassung-{self.version}.{extension}"
+        stem = f"{document.meeting.number:02d}-{document.kind}-{document.pk}-fassung-{self.version}"
+        return typed_filename(stem, content_type)
 
 
 class Reply(models.Model):

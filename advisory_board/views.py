@@ -270,7 +270,7 @@ def document_version(request, pk, version):
         earlier.file,
         content_type=content_type,
         public=False,
-        filename=earlier.download_name,
+        filename=earlier.download_name(content_type),
     )
     log_downloads(request, [earlier.document], version=earlier.version)
     return response

@@ -66,3 +66,15 @@ def test_head_request_for_a_version_is_not_logged(client, world, replaced):
     login_staff(client, world["users"]["staff"])
     assert client.head(version_url(replaced, 1)).status_code == 200
     assert not DownloadLog.objects.exists()
+
+
+def test_an_earlier_version_is_named_by_its_detected_type(client, world):
+    document = world["documents"]["members"]
+    document.file = ContentFile(b"%PDF-1.4 alt", name="alt.html")
+    document.save()
+    document.file = ContentFile(b"%PDF-1.4 neu", name="neu.pdf")
+    document.save()
+    login_staff(client, world["users"]["staff"])
+    response = client.get(version_url(document, 2))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('fassung-2.pdf"')
