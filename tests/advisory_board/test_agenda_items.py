@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 
 from advisory_board.models import AgendaItem
 
@@ -105,3 +106,17 @@ def test_admin_accepts_an_agenda_item_of_the_same_meeting(client, world, agenda)
     assert response.status_code == 302
     document.refresh_from_db()
     assert document.agenda_item == agenda["own"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite cannot add the constraint to a table"
+)
+def test_the_database_refuses_an_agenda_item_of_another_meeting(world, agenda):
+    document = world["documents"]["members"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(document).objects.filter(pk=document.pk).update(agenda_item=agenda["foreign"])
+        connection.check_constraints()
+    type(document).objects.filter(pk=document.pk).update(agenda_item=agenda["own"])
+    connection.check_constraints()
+    world["meeting"].delete()  # the rows of a meeting go in any order within the transaction
+    connection.check_constraints()
