@@ -71,8 +71,15 @@ bench: $(VENV)/.installed-runtime
 fault-drill: $(VENV)/.installed-runtime
 	$(BIN)/python scripts/fault_drill.py
 
+# The whole suite, then the page tests once more with the page and fragment caches on, as in
+# production.
+CACHED_TESTS := tests/partners/test_views.py tests/partners/test_map.py tests/news/test_views.py \
+	tests/news/test_visibility.py tests/advisory_board/test_access.py tests/koss/test_site.py \
+	tests/koss/test_search.py
+
 test: $(VENV)/.installed-dev browser
 	$(TEST_ENV) $(BIN)/pytest
+	$(TEST_ENV) KOSS_TEST_CACHES=on $(BIN)/pytest -q $(CACHED_TESTS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

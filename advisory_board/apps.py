@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AdvisoryBoardConfig(AppConfig):
     name = "advisory_board"
     verbose_name = _("Beirat für Sozialplanung")
+
+    def ready(self):
+        from koss.core.cache import register_scheduled_change
+
+        from . import search  # noqa: F401  (registers the search sources)
+        from .models import Document, Meeting
+
+        # A scheduled document appears; a meeting begins and moves from upcoming to past.
+        register_scheduled_change(Document.objects.next_release)
+        register_scheduled_change(Meeting.objects.next_start)

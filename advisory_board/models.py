@@ -9,13 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from koss.choices import choice_display
-from koss.files import UploadTo
-from koss.querysets import has_staff_rights
-from koss.text import extract_text
-from koss.validators import (
-    DOCUMENT_LABELS,
-    document_content_type,
+from koss.core.choices import choice_display
+from koss.core.files import UploadTo
+from koss.core.models import UploadedFile
+from koss.core.querysets import has_staff_rights
+from koss.core.validators import (
     typed_filename,
     validate_document_upload,
 )
@@ -129,6 +127,10 @@ class MembershipQuerySet(models.QuerySet):
     def public(self):
         return self.filter(public_consent=True)
 
+    def current_of(self, user):
+        """The memberships a login holds now: the one rule for whose boards a person is on."""
+        return self.current().filter(person__user=user)
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -194,6 +196,26 @@ class Membership(models.Model):
         return self.ROLE_ORDER.index(self.role)
 
 
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self):
+        """Planned and not begun yet, the next first: the one rule (see Meeting.is_upcoming)."""
+        return self.filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now()).order_by(
+            "starts_at"
+        )
+
+    def past(self):
+        return self.filter(starts_at__lt=timezone.now())
+
+    def next_start(self):
+        """When the next meeting begins, or None."""
+        return (
+            self.filter(starts_at__gt=timezone.now())
+            .order_by("starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+
+
 class Meeting(models.Model):
     class Status(models.TextChoices):
         PLANNED = "geplant", _("geplant")
@@ -219,6 +241,8 @@ class Meeting(models.Model):
     # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Sitzung")
         verbose_name_plural = _("Sitzungen")
@@ -241,6 +265,7 @@ class Meeting(models.Model):
 
     @property
     def is_upcoming(self):
+        # The rule of MeetingQuerySet.upcoming(), for one meeting in hand.
         return self.status == self.Status.PLANNED and self.starts_at >= timezone.now()
 
 
@@ -267,6 +292,15 @@ class AgendaItem(models.Model):
 
 
 class DocumentQuerySet(models.QuerySet):
+    def next_release(self):
+        """When the next document with a release date in the future is released, or None."""
+        return (
+            self.filter(published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def visible_to(self, user):
         """The one rule on who may read which document, used by every view, download, ZIP and feed.
 
@@ -279,12 +313,12 @@ class DocumentQuerySet(models.QuerySet):
         released = self.filter(published_at__isnull=False, published_at__lte=timezone.now())
         visible = Q(visibility=Document.Visibility.PUBLIC)
         if user.is_authenticated and user.is_active:
-            boards = Membership.objects.current().filter(person__user=user).values("board_id")
+            boards = Membership.objects.current_of(user).values("board_id")
             visible |= Q(visibility=Document.Visibility.MEMBERS, meeting__board__in=boards)
         return released.filter(visible)
 
 
-class Document(models.Model):
+class Document(UploadedFile):
     class Kind(models.TextChoices):
         INVITATION = "einladung", _("Einladung")
         AGENDA = "tagesordnung", _("Tagesordnung")
@@ -322,8 +356,6 @@ class Document(models.Model):
             "PDF, Office-Dokument oder Bild, höchstens 20 MB. Eine neue Datei ersetzt die alte als neue Fassung."
         ),
     )
-    content_type = models.CharField(_("Dateityp"), max_length=100, editable=False)
-    size = models.PositiveBigIntegerField(_("Größe in Bytes"), default=0, editable=False)
     version = models.PositiveSmallIntegerField(_("Fassung"), default=1, editable=False)
     published_at = models.DateTimeField(
         _("veröffentlicht am"),
@@ -337,7 +369,6 @@ class Document(models.Model):
     notified_at = models.DateTimeField(
         _("Mitglieder benachrichtigt am"), null=True, blank=True, editable=False
     )
-    text = models.TextField(_("Text für die Suche"), blank=True, editable=False)
     # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -365,9 +396,7 @@ class Document(models.Model):
                 .first()
             )
         if self.file and (previous is None or previous[0] != self.file.name):
-            self.content_type = document_content_type(self.file) or "application/octet-stream"
-            self.size = self.file.size
-            self.text = extract_text(self.file, self.content_type)
+            self.read_file()
             self.changed_at = timezone.now()
             if previous is not None:
                 # Keep the replaced file as an earlier version.
@@ -396,10 +425,6 @@ class Document(models.Model):
                     )
                 }
             )
-
-    @property
-    def type_label(self):
-        return DOCUMENT_LABELS.get(self.content_type, _("Datei"))
 
     @property
     def download_name(self):

@@ -1,9 +1,9 @@
 import datetime
 from collections import defaultdict
-from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from koss.cache import SharedCountPaginator, public_page
-from koss.files import file_response
-from koss.querysets import has_staff_rights
-from koss.validators import document_content_type
+from koss.core.cache import public_page
+from koss.core.files import file_response
+from koss.core.querysets import has_staff_rights
+from koss.core.validators import document_content_type
 
 from .archives import meeting_archive
 from .calendars import meetings_calendar
@@ -54,23 +54,12 @@ def current_person(user):
     return Person.objects.filter(user=user).first()
 
 
-def member_boards(user):
-    """The ids of the boards the user currently belongs to."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Membership.objects.current().filter(person__user=user).values_list("board_id", flat=True)
-    )
-
-
 def current_member(user):
     """The board person behind a login and the ids of the boards they currently belong to, in one
     query; (None, set()) for everyone who belongs to no board now."""
     if not user.is_authenticated:
         return None, set()
-    memberships = list(
-        Membership.objects.current().filter(person__user=user).select_related("person")
-    )
+    memberships = list(Membership.objects.current_of(user).select_related("person"))
     if not memberships:
         return None, set()
     return memberships[0].person, {membership.board_id for membership in memberships}
@@ -88,28 +77,18 @@ def with_reply_of(person, meetings):
 @public_page
 def board_index(request):
     board = current_board()
-
-    @cache
-    def memberships():
-        # Read only when the list is not among the shared fragments.
-        return sorted(
-            board.memberships.current().public().select_related("person", "partner"),
-            key=lambda membership: (membership.role_rank, membership.person.last_name),
-        )
-
-    now = timezone.now()
-    past = SharedCountPaginator(
-        board.meetings.filter(starts_at__lt=now),
-        PAST_MEETINGS_PER_PAGE,
-        vary=["past-meetings", board.pk],
+    memberships = sorted(
+        board.memberships.current().public().select_related("person", "partner"),
+        key=lambda membership: (membership.role_rank, membership.person.last_name),
     )
+    past = Paginator(board.meetings.past(), PAST_MEETINGS_PER_PAGE)
     return render(
         request,
         "advisory_board/index.html",
         {
             "board": board,
             "memberships": memberships,
-            "upcoming": board.meetings.filter(starts_at__gte=now).order_by("starts_at"),
+            "upcoming": board.meetings.upcoming(),
             "page_obj": past.get_page(request.GET.get("page")),
         },
     )
@@ -153,12 +132,6 @@ def meeting_detail(request, pk):
             "staff": staff,
             "replies": meeting.replies.select_related("person") if staff else None,
             "seen_until": person.seen_until if person else None,
-            # The reports are the same for everyone: read only when not among the shared fragments.
-            "articles": cache(
-                lambda: list(
-                    meeting.articles.published().only("title", "slug", "kind", "publish_at")
-                )
-            ),
         },
     )
     if may_see_agenda:
@@ -183,11 +156,7 @@ def members_area(request):
 
     now = timezone.now()
     meetings = Meeting.objects.filter(board__in=boards).select_related("board")
-    next_meeting = (
-        with_reply_of(person, meetings.filter(status=Meeting.Status.PLANNED, starts_at__gte=now))
-        .order_by("starts_at")
-        .first()
-    )
+    next_meeting = with_reply_of(person, meetings.upcoming()).first()
     documents = (
         Document.objects.visible_to(user)
         .select_related("meeting")
@@ -207,7 +176,7 @@ def members_area(request):
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
             "board_ids": ",".join(map(str, sorted(boards))),
             "new_documents": new_documents[:NEW_DOCUMENTS_LIMIT],
-            "past_meetings": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:8],
+            "past_meetings": meetings.past().order_by("-starts_at")[:8],
             "calendar_url": (
                 request.build_absolute_uri(
                     reverse("advisory_board:personal_calendar", args=[person.calendar_token])
@@ -324,7 +293,7 @@ def zip_audience(user, meeting):
     always follows Document.objects.visible_to()."""
     if has_staff_rights(user):
         return "redaktion"
-    if meeting.board_id in member_boards(user):
+    if meeting.board_id in current_member(user)[1]:
         return "mitglieder"
     return "oeffentlich"
 
@@ -403,7 +372,7 @@ def personal_calendar(request, token):
     person = get_object_or_404(
         Person, calendar_token=token, user__isnull=False, user__is_active=True
     )
-    boards = member_boards(person.user)
+    _person, boards = current_member(person.user)
     if not boards:
         raise Http404
     meetings = (

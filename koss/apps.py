@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
 
 class KossConfig(AppConfig):
@@ -8,11 +7,3 @@ class KossConfig(AppConfig):
 
     def ready(self):
         from . import accounts  # noqa: F401  (connects the second-factor signal receivers)
-        from .search import SOURCES, update_saved_object
-
-        for source in SOURCES:
-            post_save.connect(
-                update_saved_object,
-                sender=source.model,
-                dispatch_uid=f"search:{source.model._meta.label}",
-            )

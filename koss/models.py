@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .richtext import RichTextField, sanitize
+from .core.richtext import RichTextField
 
 
 class Page(models.Model):
@@ -38,10 +38,6 @@ class Page(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.body = sanitize(self.body or "")
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(self.URL_NAMES[self.slug])

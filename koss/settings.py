@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored pages for anonymous visitors, with the headers of everything below.
-    "koss.cache.AnonymousPageCacheMiddleware",
+    "koss.core.cache.AnonymousPageCacheMiddleware",
     "koss.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "koss.context_processors.site",
+                "koss.core.cache.generation_context",
             ],
         },
     },
@@ -187,9 +188,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KOSS-Portal <koss@exa
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # A cache all server processes share: allauth counts login attempts and used TOTP codes in
-# "default"; "pages" keeps public pages and their parts (koss.cache). Redis when REDIS_URL is set,
-# else files on this machine; local memory only with DEBUG. While Redis is away, "default" counts
-# in each process's memory (koss.cache_backend), so that logins go on.
+# "default"; "pages" keeps public pages and their parts (koss.core.cache). Redis when REDIS_URL is
+# set, else files on this machine; local memory only with DEBUG. While Redis is away, "default"
+# counts in each process's memory, so that logins go on, and "pages" keeps nothing, so that pages
+# are rendered (koss.core.cache_backend).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
 if REDIS_URL:
@@ -199,8 +201,8 @@ if REDIS_URL:
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
     CACHES = {
-        "default": {"BACKEND": "koss.cache_backend.RedisWithLocalFallback", **_redis},
-        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", **_redis},
+        "default": {"BACKEND": "koss.core.cache_backend.RedisWithLocalFallback", **_redis},
+        "pages": {"BACKEND": "koss.core.cache_backend.RedisFailOpen", **_redis},
     }
 elif DEBUG:
     CACHES = {

@@ -1,9 +1,9 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from advisory_board.models import Meeting
-from news.models import Article
-from partners.models import Partner
+from advisory_board.sitemaps import MeetingSitemap
+from news.sitemaps import ArticleSitemap
+from partners.sitemaps import PartnerSitemap
 
 
 class StaticPagesSitemap(Sitemap):
@@ -24,31 +24,9 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class PartnerSitemap(Sitemap):
-    def items(self):
-        return Partner.objects.published().only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, partner):
-        return partner.updated_at
-
-
-class ArticleSitemap(Sitemap):
-    def items(self):
-        return Article.objects.published().only("slug", "updated_at", "publish_at").order_by("pk")
-
-    def lastmod(self, article):
-        return max(article.updated_at, article.publish_at)
-
-
-SITEMAPS = {"pages": StaticPagesSitemap, "partners": PartnerSitemap, "news": ArticleSitemap}
-
-
-class MeetingSitemap(Sitemap):
-    def items(self):
-        return Meeting.objects.only("pk", "updated_at").order_by("pk")
-
-    def lastmod(self, meeting):
-        return meeting.updated_at
-
-
-SITEMAPS["meetings"] = MeetingSitemap
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "partners": PartnerSitemap,
+    "news": ArticleSitemap,
+    "meetings": MeetingSitemap,
+}

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
-from .cache import public_page
+from .core.cache import public_page
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("KOSS-Portal – Verwaltung")

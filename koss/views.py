@@ -16,9 +16,9 @@ from advisory_board.models import Meeting
 from news.models import Article
 from partners.map import partner_map
 
-from .cache import public_page
+from .core.cache import public_page
+from .core.search import search as run_search
 from .models import Page
-from .search import search as run_search
 
 HOME_NEWS = 3
 
@@ -36,12 +36,7 @@ def home(request):
 
     latest_news = Article.objects.published().defer("body", "search_vector")[:HOME_NEWS]
     next_meeting = (
-        Meeting.objects.filter(
-            board__is_current=True, status=Meeting.Status.PLANNED, starts_at__gte=timezone.now()
-        )
-        .select_related("board")
-        .order_by("starts_at")
-        .first()
+        Meeting.objects.upcoming().filter(board__is_current=True).select_related("board").first()
     )
     return render(
         request,

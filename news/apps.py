@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class NewsConfig(AppConfig):
     name = "news"
     verbose_name = _("Aktuelles")
+
+    def ready(self):
+        from koss.core.cache import register_scheduled_change
+
+        from . import search  # noqa: F401  (registers the search sources)
+        from .models import Article
+
+        register_scheduled_change(Article.objects.next_publication)

@@ -5,14 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from koss.choices import choice_display
-from koss.files import UploadTo
-from koss.querysets import PublishableQuerySet
-from koss.richtext import RichTextField, sanitize
-from koss.text import extract_text
-from koss.validators import (
-    DOCUMENT_LABELS,
-    document_content_type,
+from koss.core.choices import choice_display
+from koss.core.files import UploadTo
+from koss.core.models import UploadedFile
+from koss.core.querysets import PublishableQuerySet
+from koss.core.richtext import RichTextField
+from koss.core.validators import (
     validate_document_upload,
     validate_image_upload,
 )
@@ -23,6 +21,27 @@ class ArticleQuerySet(PublishableQuerySet):
     def published(self):
         """The one definition of what the public may see: released and due."""
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def next_publication(self):
+        """When the next released article becomes due, or None."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+
+    def about(self, subject):
+        """The published articles that name a partner or a board meeting, the latest first."""
+        relation = {
+            "partners.partner": "related_partners",
+            "advisory_board.meeting": "related_meetings",
+        }
+        return (
+            self.published()
+            .filter(**{relation[subject._meta.label_lower]: subject})
+            .only("title", "slug", "kind", "publish_at")
+        )
 
 
 class Article(models.Model):
@@ -116,11 +135,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        # Forms sanitise through the field already; this also covers code paths without a form.
-        self.body = sanitize(self.body or "")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("news:detail", kwargs={"slug": self.slug})
 
@@ -144,7 +158,7 @@ class Article(models.Model):
         return _("Veröffentlicht")
 
 
-class Attachment(models.Model):
+class Attachment(UploadedFile):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("Beitrag")
     )
@@ -157,9 +171,6 @@ class Attachment(models.Model):
         validators=[validate_document_upload],
         help_text=_("PDF, Office-Dokument oder Bild, höchstens 20 MB."),
     )
-    content_type = models.CharField(_("Dateityp"), max_length=100, editable=False)
-    size = models.PositiveBigIntegerField(_("Größe in Bytes"), editable=False, default=0)
-    text = models.TextField(_("Text für die Suche"), blank=True, editable=False)
     # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -173,14 +184,8 @@ class Attachment(models.Model):
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
-            self.content_type = document_content_type(self.file) or "application/octet-stream"
-            self.size = self.file.size
-            self.text = extract_text(self.file, self.content_type)
+            self.read_file()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("news:attachment", kwargs={"slug": self.article.slug, "pk": self.pk})
-
-    @property
-    def type_label(self):
-        return DOCUMENT_LABELS.get(self.content_type, _("Datei"))

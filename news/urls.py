@@ -1,6 +1,6 @@
 from django.urls import path
 
-from koss.cache import public_page
+from koss.core.cache import public_page
 
 from . import feeds, views
 

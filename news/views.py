@@ -1,10 +1,8 @@
-from functools import cache
-
 from django.shortcuts import get_object_or_404, render
 
-from koss.cache import SharedCountPaginator, filter_query, public_page
-from koss.files import file_response, image_response
-from koss.querysets import has_staff_rights
+from koss.core.cache import KeptCountPaginator, filter_query, public_page
+from koss.core.files import file_response, image_response
+from koss.core.querysets import has_staff_rights
 
 from .filters import ArticleFilter
 from .models import Article, Attachment
@@ -16,7 +14,7 @@ ARTICLES_PER_PAGE = 10
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
     query = filter_query(request)
-    page = SharedCountPaginator(
+    page = KeptCountPaginator(
         filterset.qs.defer("body", "search_vector"), ARTICLES_PER_PAGE, vary=["articles", query]
     ).get_page(request.GET.get("page"))
     return render(
@@ -34,17 +32,15 @@ def article_list(request):
 @public_page
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
-    # The page's content is shared by everyone who sees the same (staff preview apart): the
-    # related rows are read only when it is not among the shared fragments.
     return render(
         request,
         "news/article_detail.html",
         {
             "article": article,
             "preview": has_staff_rights(request.user),
-            "attachments": cache(lambda: list(article.attachments.all())),
-            "partners": cache(lambda: list(article.related_partners.published())),
-            "meetings": cache(lambda: list(article.related_meetings.select_related("board"))),
+            "attachments": article.attachments.all(),
+            "partners": article.related_partners.published(),
+            "meetings": article.related_meetings.select_related("board"),
         },
     )
 

@@ -4,10 +4,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from koss.choices import choice_display
-from koss.files import UploadTo
-from koss.querysets import PublishableQuerySet
-from koss.validators import validate_image_upload
+from koss.core.choices import choice_display
+from koss.core.files import UploadTo
+from koss.core.querysets import PublishableQuerySet
+from koss.core.validators import validate_image_upload
 
 
 class PlanningRegion(models.TextChoices):
@@ -235,10 +235,14 @@ class Partner(models.Model):
             ancestor = ancestor.parent
 
     @property
+    def distinct_short_name(self):
+        """The short name where it adds something to the name ("LIGA"), else ""."""
+        return self.short_name if self.short_name and self.short_name not in self.name else ""
+
+    @property
     def display_name(self):
-        if self.short_name and self.short_name not in self.name:
-            return f"{self.name} ({self.short_name})"
-        return self.name
+        short_name = self.distinct_short_name
+        return f"{self.name} ({short_name})" if short_name else self.name
 
     @property
     def has_address(self):

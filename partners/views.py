@@ -2,9 +2,9 @@ from functools import cache, partial
 
 from django.shortcuts import get_object_or_404, render
 
-from koss.cache import SharedCountPaginator, filter_query, public_page
-from koss.files import image_response
-from koss.querysets import has_staff_rights
+from koss.core.cache import KeptCountPaginator, filter_query, public_page
+from koss.core.files import image_response
+from koss.core.querysets import has_staff_rights
 
 from .filters import PartnerFilter
 from .map import partner_map
@@ -15,15 +15,17 @@ PARTNERS_PER_PAGE = 20
 
 @public_page
 def partner_list(request):
-    # The cards fetch their topics themselves, only for partners whose card is not cached.
     filterset = PartnerFilter(
         request.GET,
-        queryset=Partner.objects.published().select_related("region").defer("search_vector"),
+        queryset=Partner.objects.published()
+        .select_related("region")
+        .prefetch_related("topics")
+        .defer("search_vector"),
     )
     # get_page() turns a missing or malformed page number into the first page and one past the
     # end into the last page, so a stale shared link still shows results.
     query = filter_query(request)
-    page = SharedCountPaginator(filterset.qs, PARTNERS_PER_PAGE, vary=["partners", query]).get_page(
+    page = KeptCountPaginator(filterset.qs, PARTNERS_PER_PAGE, vary=["partners", query]).get_page(
         request.GET.get("page")
     )
     current_region = filterset.form.cleaned_data.get("region") if filterset.is_bound else None
@@ -35,7 +37,7 @@ def partner_list(request):
             "filter_query": query,
             "page_obj": page,
             "is_filtered": filterset.form.has_changed(),
-            # Computed only when the map is not in the fragment cache.
+            # Computed only when the map is not among the kept parts of pages.
             "map": cache(partial(partner_map, current_region)),
         },
     )
@@ -50,17 +52,6 @@ def partner_detail(request, slug):
     parent = partner.parent
     if parent is not None and not (parent.is_published or preview):
         parent = None
-    # The page's content is shared by everyone who sees the same (staff preview apart): the
-    # topics, children and articles are read only when it is not among the shared fragments.
-
-    @cache
-    def children():
-        return list(partner.children.visible_to(request.user).select_related("region"))
-
-    @cache
-    def articles():
-        return list(partner.articles.published().only("title", "slug", "kind", "publish_at")[:5])
-
     return render(
         request,
         "partners/partner_detail.html",
@@ -68,8 +59,7 @@ def partner_detail(request, slug):
             "partner": partner,
             "preview": preview,
             "parent": parent,
-            "children": children,
-            "articles": articles,
+            "children": partner.children.visible_to(request.user).select_related("region"),
         },
     )
 

@@ -58,8 +58,8 @@ def generate():
     from django.utils import timezone
 
     from advisory_board.models import AgendaItem, Board, Document, Meeting
-    from koss.cache import start_new_generation
-    from koss.demo_files import demo_pdf
+    from koss.core.cache import start_new_generation
+    from koss.core.demo import demo_pdf
     from news.models import Article
     from partners.models import Partner, Region, Topic
 

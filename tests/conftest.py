@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.management import call_command
 
@@ -16,12 +18,36 @@ def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+# `make test` runs the view tests a second time with the caches as in production.
+CACHES_ON = os.environ.get("KOSS_TEST_CACHES") == "on"
+
+
 @pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    """Most tests change data through the ORM between requests; tests/test_caching.py turns the
-    page and fragment caches on."""
-    settings.KOSS_PAGE_CACHE_SECONDS = 0
-    settings.KOSS_FRAGMENT_CACHE_SECONDS = 0
+def page_caches(settings):
+    """Most tests change data through the ORM between requests, where production changes it
+    through the admin, whose every save starts a new content generation. With the caches off,
+    every page is rendered; with KOSS_TEST_CACHES=on, they are on as in production and every
+    write through the ORM starts a new generation, as a staff edit would. tests/test_caching.py
+    turns them on itself, without that help."""
+    if not CACHES_ON:
+        settings.KOSS_PAGE_CACHE_SECONDS = 0
+        settings.KOSS_FRAGMENT_CACHE_SECONDS = 0
+        yield
+        return
+    from django.db.models.signals import post_delete, post_save
+
+    from koss.core.cache import start_new_generation
+
+    def as_a_staff_edit(**kwargs):
+        start_new_generation()
+
+    settings.KOSS_PAGE_CACHE_SECONDS = 300
+    settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
+    for signal in (post_save, post_delete):
+        signal.connect(as_a_staff_edit, dispatch_uid="tests-staff-edit")
+    yield
+    for signal in (post_save, post_delete):
+        signal.disconnect(dispatch_uid="tests-staff-edit")
 
 
 @pytest.fixture(autouse=True)
@@ -33,9 +59,7 @@ def empty_cache(monkeypatch):
 
     for alias in settings.CACHES:
         caches[alias].clear()
-    monkeypatch.setattr("koss.cache._unavailable_until", 0.0)
-    monkeypatch.setattr("koss.cache_backend._unavailable_until", 0.0)
-    monkeypatch.setattr("koss.cache._local_fragments", {})
+    monkeypatch.setattr("koss.core.cache_backend._unavailable_until", 0.0)
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from advisory_board.models import AgendaItem, Board, Document, Meeting
-from koss.cache import start_new_generation
-from koss.search import SOURCES, update_search_vectors
+from koss.core.cache import start_new_generation
+from koss.core.search import SOURCES, update_search_vectors
 from news.models import Article, Attachment
 from partners.models import Partner, Region
 

@@ -116,30 +116,6 @@ def test_error_pages_and_redirects_are_not_cached(client):
     assert client.get("/partner/gibt-es-nicht/").status_code == 200
 
 
-def test_pages_are_rendered_when_the_cache_is_away(client):
-    from unittest import mock
-
-    from redis.exceptions import ConnectionError as RedisConnectionError
-
-    make_partner("Trotzdem sichtbar")
-    # The cache server fails; the middleware and fragments under test are real.
-    refused = RedisConnectionError("refused")
-    calls = {
-        name: mock.patch(f"koss.cache.cache.{name}", side_effect=refused)
-        for name in ("get", "get_many", "set", "add")
-    }
-    mocks = {name: patch.start() for name, patch in calls.items()}
-    try:
-        for url in ("/partner/", "/partner/?page=2", "/", "/aktuelles/"):
-            response = client.get(url)
-            assert response.status_code == 200, url
-        assert "Trotzdem sichtbar" in client.get("/partner/").content.decode()
-    finally:
-        mock.patch.stopall()
-    # One failed attempt; later pages do not wait for the cache server's timeouts again.
-    assert sum(m.call_count for m in mocks.values()) == 1
-
-
 def test_stored_pages_keep_their_security_headers(client, django_assert_num_queries):
     make_partner()
     first = client.get("/partner/")
@@ -214,45 +190,8 @@ def test_shared_parts_carry_nothing_of_the_person_who_filled_them(client, staff_
     assert "Sichtbarer Partner" in client.get("/partner/").content.decode()
 
 
-def test_cards_are_kept_per_partner_and_follow_edits(client, staff_user):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    partner = make_partner("Kartenpartner", topics=[make_topic("Altersarmut")], level="land")
-    assert "<li>Altersarmut</li>" in client.get("/partner/").content.decode()
-    # Another list showing the same partner: its card, topics included, is not rendered again.
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get("/partner/?level=land").content.decode()
-    assert "Kartenpartner" in page and "<li>Altersarmut</li>" in page
-    assert not [query for query in queries if "partners_partner_topics" in query["sql"]]
-
-    rename_in_admin(client, staff_user, partner, "Umbenannter Kartenpartner")  # topics left out
-    for url in ("/partner/", "/partner/?level=land"):
-        page = client.get(url).content.decode()
-        assert "Umbenannter Kartenpartner" in page and "<li>Altersarmut</li>" not in page, url
-
-
-def test_a_page_reads_its_shared_parts_in_one_round_trip(client, django_assert_num_queries):
-    from unittest import mock
-
-    from koss.cache import cache
-
-    for n in range(3):
-        make_partner(f"Partner im Verzeichnis {n}")
-    client.get("/partner/")  # fills the map, filter form, total and cards
-    # Another address with the same parts: the page read brings the content generation, and the
-    # parts this process keeps for that generation need no further round trip.
-    with (
-        mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
-        django_assert_num_queries(1),
-    ):
-        page = client.get("/partner/?page=1").content.decode()
-    assert get_many.call_count == 1
-    assert "Partner im Verzeichnis 2" in page
-
-
 def test_parts_kept_in_the_process_follow_a_new_generation(client):
-    from koss.cache import start_new_generation
+    from koss.core.cache import start_new_generation
 
     partner = make_partner("Vorher")
     assert "Vorher" in client.get("/partner/").content.decode()
@@ -284,7 +223,7 @@ def test_document_lines_kept_for_staff_show_only_what_each_member_may_read(clien
 
 
 def test_document_lines_follow_a_new_generation(login, world):  # noqa: F811
-    from koss.cache import start_new_generation
+    from koss.core.cache import start_new_generation
 
     member = login("member")
     members_area = reverse("advisory_board:members")
@@ -295,36 +234,6 @@ def test_document_lines_follow_a_new_generation(login, world):  # noqa: F811
     start_new_generation()  # as every staff edit does
     page = member.get(members_area).content.decode()
     assert "Geändertes Protokoll" in page and "Protokoll für Mitglieder" not in page
-
-
-def test_detail_pages_share_their_content_and_follow_edits(client, member_user, staff_user):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    partner = make_partner("Detailpartner", topics=[make_topic("Pflege")])
-    child = make_partner("Tochterorganisation", parent=partner)
-    article = make_article("Detailbeitrag", partners=[partner])
-    # Each page, what it shows from related rows, and the one table it still reads itself.
-    pages = {
-        partner.get_absolute_url(): (child.name, "partners_partner"),
-        article.get_absolute_url(): (partner.name, "news_article"),
-    }
-    for url in pages:
-        assert client.get(url).status_code == 200  # an anonymous visit keeps the content
-    member = client.__class__()
-    login_as(member, member_user)
-    for url, (related, own_table) in pages.items():
-        with CaptureQueriesContext(connection) as queries:
-            page = member.get(url).content.decode()
-        assert related in page, url
-        # Topics, children, articles, partners, meetings, attachments: from the shared content.
-        read = {re.search(r'FROM "(\w+)"', query["sql"]).group(1) for query in queries}
-        assert read == {"django_session", "auth_user", own_table}, (url, read)
-
-    rename_in_admin(client, staff_user, partner, "Umbenannter Detailpartner")  # topics left out
-    page = member.get(partner.get_absolute_url()).content.decode()
-    assert "Umbenannter Detailpartner" in page and "Pflege" not in page
-    assert "Umbenannter Detailpartner" in member.get(article.get_absolute_url()).content.decode()
 
 
 def test_staff_previews_of_detail_pages_stay_with_staff(client, staff_user):
@@ -345,25 +254,82 @@ def test_staff_previews_of_detail_pages_stay_with_staff(client, staff_user):
     assert "Unveröffentlichte Tochter" in staff.get(parent.get_absolute_url()).content.decode()
 
 
-def test_members_area_shares_agenda_and_past_meetings_not_the_reply(
+def test_pages_are_rendered_when_the_cache_is_away(client, settings, monkeypatch):
+    from koss.core import cache_backend
+
+    # A real Redis client against a port where no server listens.
+    settings.CACHES = settings.CACHES | {
+        "pages": {
+            "BACKEND": "koss.core.cache_backend.RedisFailOpen",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    attempts = []
+    monkeypatch.setattr(cache_backend.logger, "error", lambda *args: attempts.append(args))
+    make_partner("Trotzdem sichtbar")
+    make_board(is_current=True)
+    for url in ("/partner/", "/partner/?page=2", "/", "/aktuelles/", "/beirat/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "Trotzdem sichtbar" in client.get("/partner/").content.decode()
+    # One failed attempt; later pages do not wait for the cache server's timeouts again.
+    assert len(attempts) == 1
+
+
+def test_an_admin_rename_shows_at_once_in_every_list(client, staff_user):
+    partner = make_partner("Kartenpartner", topics=[make_topic("Altersarmut")], level="land")
+    for url in ("/partner/", "/partner/?level=land", "/"):
+        assert client.get(url).status_code == 200
+    rename_in_admin(client, staff_user, partner, "Umbenannter Kartenpartner")  # topics left out
+    for url in ("/partner/", "/partner/?level=land"):
+        page = client.get(url).content.decode()
+        assert "Umbenannter Kartenpartner" in page and "<li>Altersarmut</li>" not in page, url
+
+
+def test_detail_pages_follow_edits(client, member_user, staff_user):
+    partner = make_partner("Detailpartner", topics=[make_topic("Pflege")])
+    make_partner("Tochterorganisation", parent=partner)
+    article = make_article("Detailbeitrag", partners=[partner])
+    member = client.__class__()
+    login_as(member, member_user)
+    for visitor in (client, member):
+        page = visitor.get(partner.get_absolute_url()).content.decode()
+        assert "Tochterorganisation" in page and "Detailbeitrag" in page
+        assert "Detailpartner" in visitor.get(article.get_absolute_url()).content.decode()
+
+    rename_in_admin(client, staff_user, partner, "Umbenannter Detailpartner")  # topics left out
+    for visitor in (client, member):
+        page = visitor.get(partner.get_absolute_url()).content.decode()
+        assert "Umbenannter Detailpartner" in page and "Pflege" not in page
+        page = visitor.get(article.get_absolute_url()).content.decode()
+        assert "Umbenannter Detailpartner" in page
+
+
+def test_nothing_of_the_members_pages_is_kept_in_the_shared_cache(
     login,  # noqa: F811
     world,  # noqa: F811
-    django_assert_num_queries,
+    settings,
 ):
-    from advisory_board.models import AgendaItem
-    from koss.cache import start_new_generation
+    from django.core.cache import caches
 
-    members_area = reverse("advisory_board:members")
+    from advisory_board.models import AgendaItem
+
+    settings.CACHES = settings.CACHES | {
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "x"}
+    }
     AgendaItem.objects.create(meeting=world["meeting"], position=1, title="Haushalt 2027")
     member = login("member")
-    page = member.get(members_area).content.decode()  # records the visit, keeps the shared parts
-    assert "Haushalt 2027" in page and "Sie haben noch nicht geantwortet." in page
-    # Session and user, person and boards, next meeting with the reply, new documents.
-    with django_assert_num_queries(5):
-        page = member.get(members_area).content.decode()
-    assert "Haushalt 2027" in page
+    for url in (reverse("advisory_board:members"), world["meeting"].get_absolute_url()):
+        page = member.get(url).content.decode()
+        assert "Haushalt 2027" in page and "Protokoll für Mitglieder" in page
+    kept = " ".join(str(value) for value in caches["pages"]._cache.values())
+    assert "Haushalt 2027" not in kept and "Protokoll für Mitglieder" not in kept
 
-    # A reply is the member's own: it shows at once, without a new generation, on both pages.
+
+def test_a_reply_shows_at_once_on_both_pages(login, world):  # noqa: F811
+    member = login("member")
+    members_area = reverse("advisory_board:members")
     meeting_page = world["meeting"].get_absolute_url()
     assert 'value="ja" required>' in member.get(meeting_page).content.decode()
     reply_url = reverse("advisory_board:reply", args=[world["meeting"].pk])
@@ -372,11 +338,6 @@ def test_members_area_shares_agenda_and_past_meetings_not_the_reply(
         ("nein", "Sie haben abgesagt.", 'value="nein" checked>'),
     ]:
         assert member.post(reply_url, {"attending": answer}).status_code == 302
-        page = member.get(members_area).content.decode()
-        assert shown in page and "Haushalt 2027" in page
+        assert shown in member.get(members_area).content.decode()
         page = member.get(meeting_page).content.decode()
         assert shown in page and checked in page
-
-    AgendaItem.objects.create(meeting=world["meeting"], position=2, title="Verschiedenes")
-    start_new_generation()  # as every staff edit does
-    assert "Verschiedenes" in member.get(members_area).content.decode()

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import koss.validators
+import koss.core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('einladung', 'Einladung'), ('tagesordnung', 'Tagesordnung'), ('protokoll', 'Protokoll'), ('praesentation', 'Präsentation'), ('beschluss', 'Beschluss'), ('sonstiges', 'Sonstiges')], max_length=20, verbose_name='Art')),
                 ('title', models.CharField(max_length=300, verbose_name='Titel')),
                 ('visibility', models.CharField(choices=[('oeffentlich', 'öffentlich'), ('mitglieder', 'für Mitglieder'), ('redaktion', 'nur Redaktion')], default='mitglieder', max_length=20, verbose_name='Sichtbarkeit')),
-                ('file', models.FileField(help_text='PDF, Office-Dokument oder Bild, höchstens 20 MB. Eine neue Datei ersetzt die alte als neue Fassung.', upload_to='board/documents/%Y/', validators=[koss.validators.validate_document_upload], verbose_name='Datei')),
+                ('file', models.FileField(help_text='PDF, Office-Dokument oder Bild, höchstens 20 MB. Eine neue Datei ersetzt die alte als neue Fassung.', upload_to='board/documents/%Y/', validators=[koss.core.validators.validate_document_upload], verbose_name='Datei')),
                 ('content_type', models.CharField(editable=False, max_length=100, verbose_name='Dateityp')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='Größe in Bytes')),
                 ('version', models.PositiveSmallIntegerField(default=1, editable=False, verbose_name='Fassung')),

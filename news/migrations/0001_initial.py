@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import koss.validators
+import koss.core.validators
 from django.db import migrations, models
 
 
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(blank=True, help_text='Überschriften, Listen, Links und Hervorhebungen; anderes wird entfernt.', verbose_name='Text')),
                 ('status', models.CharField(choices=[('entwurf', 'Entwurf'), ('freigegeben', 'Freigegeben')], default='entwurf', help_text='Ein freigegebener Beitrag erscheint zum Veröffentlichungszeitpunkt von selbst auf der Website.', max_length=20, verbose_name='Status')),
                 ('publish_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Liegt der Zeitpunkt in der Zukunft, ist der Beitrag bis dahin geplant.', verbose_name='Veröffentlichen am')),
-                ('image', models.ImageField(blank=True, help_text='PNG, JPEG oder WebP, höchstens 2 MB.', upload_to='news/images/%Y/', validators=[koss.validators.validate_image_upload], verbose_name='Bild')),
+                ('image', models.ImageField(blank=True, help_text='PNG, JPEG oder WebP, höchstens 2 MB.', upload_to='news/images/%Y/', validators=[koss.core.validators.validate_image_upload], verbose_name='Bild')),
                 ('image_alt', models.CharField(blank=True, help_text='Was das Bild zeigt, für Menschen, die es nicht sehen.', max_length=300, verbose_name='Alternativtext des Bildes')),
                 ('contact_name', models.CharField(blank=True, max_length=200, verbose_name='Ansprechperson')),
                 ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail der Ansprechperson')),
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(help_text='Z. B. „Pressemitteilung als PDF“.', max_length=200, verbose_name='Bezeichnung')),
-                ('file', models.FileField(help_text='PDF, Office-Dokument oder Bild, höchstens 20 MB.', upload_to='news/attachments/%Y/', validators=[koss.validators.validate_document_upload], verbose_name='Datei')),
+                ('file', models.FileField(help_text='PDF, Office-Dokument oder Bild, höchstens 20 MB.', upload_to='news/attachments/%Y/', validators=[koss.core.validators.validate_document_upload], verbose_name='Datei')),
                 ('content_type', models.CharField(editable=False, max_length=100, verbose_name='Dateityp')),
                 ('size', models.PositiveBigIntegerField(default=0, editable=False, verbose_name='Größe in Bytes')),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='news.article', verbose_name='Beitrag')),

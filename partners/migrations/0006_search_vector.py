@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from koss.search import search_index_operation
+from koss.core.search import search_index_operation
 
 
 class Migration(migrations.Migration):

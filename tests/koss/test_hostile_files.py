@@ -15,9 +15,9 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from advisory_board.models import Document
-from koss import validators
-from koss.text import extract_text
-from koss.validators import validate_document_upload
+from koss.core import validators
+from koss.core.text import extract_text
+from koss.core.validators import validate_document_upload
 from news.models import Article, Attachment
 
 from ..advisory_board.conftest import world  # noqa: F401 - fixture

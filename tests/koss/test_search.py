@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from koss.demo_files import demo_pdf
+from koss.core.demo import demo_pdf
 from news.models import Article, Attachment
 from partners.models import Partner
 

@@ -131,12 +131,13 @@ class TestWithoutTheSharedCache:
     def redis_away(self, settings):
         settings.CACHES = {
             name: {
-                "BACKEND": "koss.cache_backend.RedisWithLocalFallback",
+                "BACKEND": f"koss.core.cache_backend.{backend}",
                 "LOCATION": "redis://127.0.0.1:9/0",
                 "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             }
-            for name in ("default", "pages")
+            for name, backend in (("default", "RedisWithLocalFallback"), ("pages", "RedisFailOpen"))
         }
+        settings.KOSS_PAGE_CACHE_SECONDS = settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
 
     def test_login(self, account):
         client = Client(raise_request_exception=False)

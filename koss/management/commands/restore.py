@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from koss.cache import start_new_generation
+from koss.core.cache import start_new_generation
 from koss.management.commands.backup import DATA_NAME, MEDIA_PREFIX
 from koss.models import Page
 from news.models import Article

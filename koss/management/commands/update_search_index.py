@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from koss.cache import start_new_generation
-from koss.search import SOURCES, update_search_vectors
+from koss.core.cache import start_new_generation
+from koss.core.search import SOURCES, update_search_vectors
 
 
 class Command(BaseCommand):

@@ -7,6 +7,9 @@ instead of the texts; the column is refreshed whenever an object is saved, and
 `manage.py update_search_index` refreshes it after bulk imports. Elsewhere a simpler search matches
 every word as a substring. Both only ever search what the searching user may see: the same
 published() and visible_to() rules as every page.
+
+Each app registers the sources of its models (`register()`, from its `search.py`); this module
+imports no app. Only the rows shown get a highlighted passage.
 """
 
 import re
@@ -19,11 +22,6 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy as _
-
-from advisory_board.models import Document, Meeting
-from news.models import Article, Attachment
-from partners.models import Partner
 
 MAX_RESULTS = 50
 PER_SOURCE = 20
@@ -71,80 +69,21 @@ class Source:
         return self.label
 
 
-class PartnerSource(Source):
-    model = Partner
-
-    def queryset(self, user):
-        return Partner.objects.published()
+# The registered sources, in the order of INSTALLED_APPS.
+SOURCES = []
+SOURCES_BY_MODEL = {}
 
 
-class ArticleSource(Source):
-    model = Article
+def register(source):
+    """Make a source searchable: its objects' words are stored whenever one is saved."""
+    from django.db.models.signals import post_save
 
-    def queryset(self, user):
-        return Article.objects.published()
-
-    def label_for(self, obj):
-        return obj.get_kind_display()
-
-
-class AttachmentSource(Source):
-    model = Attachment
-
-    def queryset(self, user):
-        return Attachment.objects.filter(article__in=Article.objects.published()).select_related(
-            "article"
-        )
-
-    def title(self, obj):
-        return f"{obj.title} ({obj.article.title})"
-
-
-class MeetingSource(Source):
-    model = Meeting
-
-    def queryset(self, user):
-        return Meeting.objects.select_related("board")
-
-    def title(self, obj):
-        return f"{obj.board.name}: {obj}"
-
-
-class DocumentSource(Source):
-    model = Document
-
-    def queryset(self, user):
-        return Document.objects.visible_to(user).select_related("meeting")
-
-    def title(self, obj):
-        return f"{obj.title} ({obj.meeting})"
-
-    def label_for(self, obj):
-        if obj.visibility == Document.Visibility.PUBLIC:
-            return _("Beiratsdokument")
-        return _("Beiratsdokument (%(visibility)s)") % {"visibility": obj.get_visibility_display()}
-
-
-SOURCES = [
-    PartnerSource(
-        _("Partner"),
-        (("name", "A"), ("short_name", "A"), ("summary", "B"), ("cooperation", "C"), ("city", "C")),
-        ("summary", "cooperation"),
-    ),
-    ArticleSource(
-        _("Beitrag"),
-        (("title", "A"), ("teaser", "B"), ("body", "C")),
-        ("teaser", "body"),
-        html_fields=("body",),
-    ),
-    AttachmentSource(_("Anhang"), (("title", "A"), ("text", "C")), ("text",)),
-    MeetingSource(
-        _("Beiratssitzung"),
-        (("public_summary", "B"), ("location", "C")),
-        ("public_summary",),
-    ),
-    DocumentSource(_("Beiratsdokument"), (("title", "A"), ("text", "C")), ("text",)),
-]
+    SOURCES.append(source)
+    SOURCES_BY_MODEL[source.model._meta.label] = source
+    post_save.connect(
+        update_saved_object, sender=source.model, dispatch_uid=f"search:{source.model._meta.label}"
+    )
+    return source
 
 
 def search(query, user):
@@ -152,10 +91,13 @@ def search(query, user):
     if not query:
         return []
     if connection.vendor == "postgresql":
-        results = [hit for source in SOURCES for hit in _postgres(source, query, user)]
-    else:
-        words = query.replace('"', " ").split()
-        results = [hit for source in SOURCES for hit in _simple(source, words, user)]
+        search_query = SearchQuery(query, config="german", search_type="websearch")
+        hits = [hit for source in SOURCES for hit in _ranked(source, search_query, user)]
+        hits.sort(key=lambda hit: -hit[2])
+        hits = hits[:MAX_RESULTS]
+        return _highlighted(hits, search_query)
+    words = query.replace('"', " ").split()
+    results = [hit for source in SOURCES for hit in _simple(source, words, user)]
     results.sort(key=lambda result: -result.rank)
     return results[:MAX_RESULTS]
 
@@ -184,12 +126,45 @@ def _plain(field, html_fields):
     return expression
 
 
-def _postgres(source, query, user):
-    search_query = SearchQuery(query, config="german", search_type="websearch")
+def _ranked(source, search_query, user):
+    """The best matches of a source as (source, object, rank), without their long texts."""
+    hits = (
+        source.queryset(user)
+        .filter(search_vector=search_query)
+        .defer("search_vector", *source.snippet_fields)
+        .annotate(rank=SearchRank(F("search_vector"), search_query))
+        .order_by("-rank")[:PER_SOURCE]
+    )
+    return [(source, hit, hit.rank) for hit in hits]
+
+
+def _highlighted(hits, search_query):
+    """The results, with a passage highlighted only for the rows shown: one query per source."""
+    passages = {}
+    for source in {source for source, _hit, _rank in hits}:
+        pks = [hit.pk for hit_source, hit, _rank in hits if hit_source is source]
+        passages[source] = dict(
+            source.model._default_manager.filter(pk__in=pks)
+            .annotate(headline=_headline(source, search_query))
+            .values_list("pk", "headline")
+        )
+    return [
+        Result(
+            label=source.label_for(hit),
+            title=source.title(hit),
+            url=source.url(hit),
+            snippet=_marked(passages[source][hit.pk]),
+            rank=rank,
+        )
+        for source, hit, rank in hits
+    ]
+
+
+def _headline(source, search_query):
     pieces = []
     for field in source.snippet_fields:
         pieces += [_plain(field, source.html_fields), Value(" ", output_field=TextField())]
-    headline = SearchHeadline(
+    return SearchHeadline(
         Concat(*pieces, output_field=TextField()) if len(pieces) > 2 else pieces[0],
         search_query,
         config="german",
@@ -200,22 +175,6 @@ def _postgres(source, query, user):
         max_fragments=2,
         fragment_delimiter=" … ",
     )
-    hits = (
-        source.queryset(user)
-        .filter(search_vector=search_query)
-        .annotate(rank=SearchRank(F("search_vector"), search_query), headline=headline)
-        .order_by("-rank")[:PER_SOURCE]
-    )
-    return [
-        Result(
-            label=source.label_for(hit),
-            title=source.title(hit),
-            url=source.url(hit),
-            snippet=_marked(hit.headline),
-            rank=hit.rank,
-        )
-        for hit in hits
-    ]
 
 
 def _marked(text):
@@ -316,6 +275,3 @@ def search_index_operation(app_label, model_name, weighted_fields, html_fields=(
 
 def update_saved_object(sender, instance, raw=False, **kwargs):
     update_search_vectors(sender, sender._default_manager.filter(pk=instance.pk))
-
-
-SOURCES_BY_MODEL = {source.model._meta.label: source for source in SOURCES}

@@ -4,6 +4,8 @@ The organisations, their relations and the texts on the cooperation follow the c
 (shared/seeds, FACTS.md). Kreis- and Stadtligen marked "Demo" are invented examples.
 """
 
+from .models import Partner, Region, Topic
+
 DEMO_MARK = "(Demo)"
 
 TOPICS = {
@@ -381,3 +383,34 @@ PARTNERS = [
         "is_published": False,
     },
 ]
+
+
+def load_demo_content():
+    """Topics and partners of the demo content; safe to run again. Returns what it loaded."""
+    topics = {
+        slug: Topic.objects.update_or_create(slug=slug, defaults={"name": name})[0]
+        for slug, name in TOPICS.items()
+    }
+    regions = {region.slug: region for region in Region.objects.all()}
+    partners = {}
+    for entry in PARTNERS:
+        partner, _ = Partner.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={
+                "name": entry["name"],
+                "short_name": entry.get("short_name", ""),
+                "kind": entry["kind"],
+                "level": entry["level"],
+                "region": regions[entry["region"]],
+                "summary": entry["summary"],
+                "cooperation": entry["cooperation"],
+                "email": entry.get("email", ""),
+                "is_published": entry.get("is_published", True),
+            },
+        )
+        partner.topics.set(topics[slug] for slug in entry["topics"])
+        partners[partner.slug] = partner
+    for entry in PARTNERS:
+        parent = partners[entry["parent"]] if entry.get("parent") else None
+        Partner.objects.filter(slug=entry["slug"]).update(parent=parent)
+    return f"{len(PARTNERS)} Partner und {len(TOPICS)} Themen geladen."

@@ -22,7 +22,8 @@ sanitize = create_sanitizer(EXTENSIONS)
 class RichTextField(ProseEditorField):
     """Edited with django-prose-editor, sanitised with nh3 whenever a form cleans it.
 
-    Models sanitise again in save() (see `sanitize`), which also covers writes without a form.
+    The value is sanitised again whenever a model is saved, which also covers writes without a
+    form.
     """
 
     def __init__(self, *args, **kwargs):
@@ -34,3 +35,8 @@ class RichTextField(ProseEditorField):
             _("Überschriften, Listen, Links und Hervorhebungen; anderes wird entfernt."),
         )
         super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = sanitize(getattr(model_instance, self.attname) or "")
+        setattr(model_instance, self.attname, value)
+        return value

@@ -4,6 +4,14 @@ real milestones from FACTS.md. Entries marked "(Demo)" are invented to show the 
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from koss.core.demo import demo_pdf
+from partners.models import Partner
+
+from .models import Article, Attachment
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -146,3 +154,39 @@ ARTICLES = [
         "partners": [],
     },
 ]
+
+
+def load_demo_content():
+    """Articles and their attachments of the demo content; safe to run again."""
+    partners = {partner.slug: partner for partner in Partner.objects.all()}
+    for entry in ARTICLES:
+        publish_at = entry.get("publish_at") or timezone.now() + datetime.timedelta(
+            days=entry["publish_in_days"]
+        )
+        article, _ = Article.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={
+                "kind": entry["kind"],
+                "title": entry["title"],
+                "teaser": entry["teaser"],
+                "body": entry["body"],
+                "status": entry.get("status", Article.Status.PUBLISHED),
+                "publish_at": publish_at,
+                "contact_name": "Kompetenzzentrum Strategische Sozialplanung (KOSS)",
+            },
+        )
+        article.related_partners.set(partners[slug] for slug in entry["partners"])
+        for title, filename, heading in entry.get("attachments", []):
+            if article.attachments.filter(title=title).exists():
+                continue
+            pdf = demo_pdf(
+                f"DEMO – {heading}",
+                [
+                    "Dieses PDF wurde für die Demo-Inhalte des KOSS-Portals erzeugt.",
+                    "Es ist ein Platzhalter für das Originaldokument der LIGA.",
+                ],
+            )
+            Attachment.objects.create(
+                article=article, title=title, file=ContentFile(pdf, name=filename)
+            )
+    return f"{len(ARTICLES)} Beiträge geladen."

@@ -1,0 +1,195 @@
+"""Public pages kept for anonymous visitors, and parts of pages kept for everyone, per content
+generation.
+
+The content generation names the state of the public content. Every change staff make (any
+successful POST with staff rights) and every command that writes content starts a new one; so
+does the moment something changes by itself (a scheduled article or document appears, a meeting
+begins), which the apps register with `register_scheduled_change()`. Whatever is kept belongs to
+one generation and is never served in another: no visitor sees a page from before an edit.
+
+Two mechanisms use it:
+- the page cache: a rendered public page for anonymous visitors, read with the generation in one
+  round trip before any other middleware runs; browsers revalidate with ETags;
+- Django's `{% cache %}` tag for parts of pages that are the same for every visitor, with
+  `generation` among what they vary on (`{% cache fragment_seconds "name" generation … %}`; the
+  context processor `generation_context` provides both values), and the totals of a directory's
+  filters (`KeptCountPaginator`), kept the same way.
+"""
+
+import hashlib
+import logging
+import threading
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.connection import ConnectionProxy
+from django.utils.functional import SimpleLazyObject, cached_property
+
+from koss.core.querysets import has_staff_rights
+
+logger = logging.getLogger(__name__)
+
+# Pages and their parts have a cache of their own, which misses while Redis is away
+# (koss.core.cache_backend).
+cache = ConnectionProxy(caches, "pages")
+
+GENERATION_KEY = "koss:content-generation"
+# Without anything scheduled, a generation is still renewed after this long.
+LONGEST_GENERATION = 24 * 60 * 60
+
+_scheduled_changes = []
+
+
+def register_scheduled_change(next_change):
+    """`next_change()` gives the next moment content of an app changes by itself, or None."""
+    _scheduled_changes.append(next_change)
+    return next_change
+
+
+def public_page(view):
+    """Mark a view's page as the same for every anonymous visitor, so it may be cached."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.koss_public = True
+        return response
+
+    return wrapped
+
+
+def start_new_generation():
+    """Forget every cached page and part: call after anything public may have changed."""
+    now = timezone.now()
+    moments = [moment for moment in (change() for change in _scheduled_changes) if moment]
+    until = min([*moments, now + timezone.timedelta(seconds=LONGEST_GENERATION)])
+    generation = {"id": now.timestamp(), "until": until.timestamp()}
+    cache.set(GENERATION_KEY, generation, timeout=None)
+    return generation["id"]
+
+
+def _valid(generation):
+    return generation is not None and generation["until"] > timezone.now().timestamp()
+
+
+def current_generation():
+    """The generation of this request: read once per request, renewed when its time is up."""
+    if _request.generation is None:
+        generation = cache.get(GENERATION_KEY)
+        _request.generation = generation["id"] if _valid(generation) else start_new_generation()
+    return _request.generation
+
+
+class _RequestState(threading.local):
+    generation = None
+
+
+_request = _RequestState()
+
+
+def generation_context(request):
+    """What `{% cache %}` needs to keep a part of a page for the generation (read only when a
+    template uses it; nothing to read while parts of pages are not kept)."""
+    seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
+    return {
+        "generation": SimpleLazyObject(current_generation) if seconds > 0 else 0,
+        "fragment_seconds": seconds,
+    }
+
+
+class KeptCountPaginator(Paginator):
+    """A paginator whose total is kept like a part of a page, per generation and filter: a
+    directory's every page number then counts its matches once. `vary` names the list and the
+    filter."""
+
+    def __init__(self, object_list, per_page, *, vary, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.vary = vary
+
+    @cached_property
+    def count(self):
+        seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
+        if seconds <= 0:
+            return super().count
+        key = (
+            "koss:count:"
+            + hashlib.sha256(
+                "\x00".join(map(str, [current_generation(), *self.vary])).encode()
+            ).hexdigest()
+        )
+        return cache.get_or_set(key, lambda: Paginator.count.func(self), seconds)
+
+
+def filter_query(request):
+    """The query string without the page number: what a directory's map and filters vary with."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous visitors stored pages before any other middleware runs.
+
+    It sits right after the security and static-file middleware, so a stored page carries the
+    headers all later middleware gave it, and a hit costs one cache read: the generation and the
+    page together.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        _request.generation = None
+        try:
+            return self.respond(request)
+        finally:
+            _request.generation = None
+
+    def respond(self, request):
+        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+        key = None
+        if anonymous and settings.KOSS_PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD"):
+            key = self.key(request)
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY)
+            if _valid(generation):
+                _request.generation = generation["id"]
+                stored = found.get(key)
+                if stored is not None and stored[0] == generation["id"]:
+                    response = stored[1]
+                    return get_conditional_response(
+                        request, etag=response.get("ETag"), response=response
+                    )
+
+        response = self.get_response(request)
+
+        user = getattr(request, "user", None)
+        logged_in = user is not None and user.is_authenticated
+        if (
+            request.method == "POST"
+            and logged_in
+            and has_staff_rights(user)
+            and response.status_code < 400
+        ):
+            start_new_generation()
+        if logged_in:
+            # Pages of logged-in people stay out of shared caches.
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ["Cookie"])
+        elif getattr(response, "koss_public", False) and response.status_code == 200:
+            patch_cache_control(response, no_cache=True, public=True)
+            if key and not response.streaming and not response.cookies:
+                # One piece of content, sent in one write: feeds are written in many small parts.
+                response.content = response.content
+                stored = (current_generation(), response)
+                cache.set(key, stored, settings.KOSS_PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def key(request):
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        return "koss:page:" + hashlib.sha256(address.encode()).hexdigest()

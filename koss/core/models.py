@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .text import extract_text
+from .validators import DOCUMENT_LABELS, document_content_type
+
+
+class UploadedFile(models.Model):
+    """What the site reads from an uploaded file's content: its type, size and searchable text.
+
+    A subclass has a `file` field and calls `read_file()` when a new file arrives.
+    """
+
+    content_type = models.CharField(_("Dateityp"), max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(_("Größe in Bytes"), default=0, editable=False)
+    text = models.TextField(_("Text für die Suche"), blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def read_file(self):
+        self.content_type = document_content_type(self.file) or "application/octet-stream"
+        self.size = self.file.size
+        self.text = extract_text(self.file, self.content_type)
+
+    @property
+    def type_label(self):
+        return DOCUMENT_LABELS.get(self.content_type, _("Datei"))

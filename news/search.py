@@ -1,0 +1,40 @@
+"""What the site search finds of the news: articles and their attachments."""
+
+from django.utils.translation import gettext_lazy as _
+
+from koss.core.search import Source, register
+
+from .models import Article, Attachment
+
+
+class ArticleSource(Source):
+    model = Article
+
+    def queryset(self, user):
+        return Article.objects.published()
+
+    def label_for(self, obj):
+        return obj.get_kind_display()
+
+
+class AttachmentSource(Source):
+    model = Attachment
+
+    def queryset(self, user):
+        return Attachment.objects.filter(article__in=Article.objects.published()).select_related(
+            "article"
+        )
+
+    def title(self, obj):
+        return f"{obj.title} ({obj.article.title})"
+
+
+register(
+    ArticleSource(
+        _("Beitrag"),
+        (("title", "A"), ("teaser", "B"), ("body", "C")),
+        ("teaser", "body"),
+        html_fields=("body",),
+    )
+)
+register(AttachmentSource(_("Anhang"), (("title", "A"), ("text", "C")), ("text",)))
