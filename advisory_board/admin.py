@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.admin import CheckedFileLinksMixin
+from koss.core.admin import CheckedFileLinksMixin
 
 from .emails import invite_person, notify_new_documents
 from .models import (

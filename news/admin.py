@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.admin import CheckedFileLinksMixin, ProseEditorAdminMixin
+from koss.core.admin import CheckedFileLinksMixin, ProseEditorAdminMixin
 
 from .models import Article, Attachment
 

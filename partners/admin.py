@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.admin import CheckedFileLinksMixin
+from koss.core.admin import CheckedFileLinksMixin
 
 from .models import Partner, Region, Topic
 
