@@ -1,9 +1,9 @@
 import datetime
 from collections import defaultdict
+from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from koss.core.cache import public_page
+from koss.core.cache import KeptCountPaginator, public_page
 from koss.core.files import file_response
 from koss.core.querysets import has_staff_rights
 from koss.core.validators import document_content_type
@@ -77,11 +77,18 @@ def with_reply_of(person, meetings):
 @public_page
 def board_index(request):
     board = current_board()
-    memberships = sorted(
-        board.memberships.current().public().select_related("person", "partner"),
-        key=lambda membership: (membership.role_rank, membership.person.last_name),
+
+    # Read only when the page's content is not among the kept parts of pages.
+    @cache
+    def memberships():
+        return sorted(
+            board.memberships.current().public().select_related("person", "partner"),
+            key=lambda membership: (membership.role_rank, membership.person.last_name),
+        )
+
+    past = KeptCountPaginator(
+        board.meetings.past(), PAST_MEETINGS_PER_PAGE, vary=["past-meetings", board.pk]
     )
-    past = Paginator(board.meetings.past(), PAST_MEETINGS_PER_PAGE)
     return render(
         request,
         "advisory_board/index.html",
