@@ -199,3 +199,26 @@ def make_document(
         published_at=timezone.now() - datetime.timedelta(hours=1) if released else None,
         **fields,
     )
+
+
+def partner_form(partner, **changes):
+    """What the admin's change form of a partner posts, with the given changes."""
+    return {
+        "name": partner.name,
+        "slug": partner.slug,
+        "kind": partner.kind,
+        "level": partner.level,
+        "region": partner.region_id,
+        "summary": partner.summary,
+        "is_published": "on" if partner.is_published else "",
+        **changes,
+    }
+
+
+# The management form of the board document's inline of earlier versions, with none of them.
+NO_EARLIER_VERSIONS = {
+    "versions-TOTAL_FORMS": "0",
+    "versions-INITIAL_FORMS": "0",
+    "versions-MIN_NUM_FORMS": "0",
+    "versions-MAX_NUM_FORMS": "1000",
+}

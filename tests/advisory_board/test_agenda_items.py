@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 
 from advisory_board.models import AgendaItem
 
-from ..factories import login_staff, make_meeting
+from ..factories import NO_EARLIER_VERSIONS, login_staff, make_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +33,7 @@ def change_form_data(document, **changes):
         "visibility": document.visibility,
         "published_at_0": "01.01.2020",
         "published_at_1": "10:00:00",
-        "versions-TOTAL_FORMS": "0",
-        "versions-INITIAL_FORMS": "0",
-        "versions-MIN_NUM_FORMS": "0",
-        "versions-MAX_NUM_FORMS": "1000",
+        **NO_EARLIER_VERSIONS,
     }
     data.update(changes)
     return data

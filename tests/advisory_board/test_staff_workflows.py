@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from advisory_board.models import Document, DocumentVersion, Person
 
-from ..factories import login_as, make_document
+from ..factories import NO_EARLIER_VERSIONS, login_as, make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +97,7 @@ def test_new_file_replaces_the_document_as_a_new_version(client, world):
             "file": SimpleUploadedFile("fassung2.pdf", b"%PDF-1.4 Fassung 2"),
             "published_at_0": "01.01.2020",
             "published_at_1": "10:00:00",
-            "versions-TOTAL_FORMS": "0",
-            "versions-INITIAL_FORMS": "0",
-            "versions-MIN_NUM_FORMS": "0",
-            "versions-MAX_NUM_FORMS": "1000",
+            **NO_EARLIER_VERSIONS,
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -122,10 +119,7 @@ def test_html_disguised_as_pdf_is_rejected(client, world):
             "title": "Getarnt",
             "visibility": "mitglieder",
             "file": SimpleUploadedFile("protokoll.pdf", b"<html><script>alert(1)</script>"),
-            "versions-TOTAL_FORMS": "0",
-            "versions-INITIAL_FORMS": "0",
-            "versions-MIN_NUM_FORMS": "0",
-            "versions-MAX_NUM_FORMS": "1000",
+            **NO_EARLIER_VERSIONS,
         },
     )
     assert response.status_code == 200

@@ -21,7 +21,7 @@ from koss.core.validators import validate_document_upload
 from news.models import Article, Attachment
 
 from ..advisory_board.conftest import world  # noqa: F401 - fixture
-from ..factories import login_as, make_partner
+from ..factories import NO_EARLIER_VERSIONS, login_as, make_partner, partner_form
 from ..news.test_admin import ADD_URL, article_form
 
 pytestmark = [
@@ -87,10 +87,7 @@ def test_huge_image_as_board_document_is_a_german_form_error(client, world, size
             "title": "Riesenbild",
             "visibility": "mitglieder",
             "file": SimpleUploadedFile("bild.png", png_header(*size)),
-            "versions-TOTAL_FORMS": "0",
-            "versions-INITIAL_FORMS": "0",
-            "versions-MIN_NUM_FORMS": "0",
-            "versions-MAX_NUM_FORMS": "1000",
+            **NO_EARLIER_VERSIONS,
         },
     )
     assert response.status_code == 200
@@ -119,16 +116,11 @@ def test_huge_image_as_attachment_or_article_image_is_a_german_form_error(staff_
 @pytest.mark.parametrize("size", HUGE_SIZES, ids=lambda size: f"{size[0]}px")
 def test_huge_logo_is_a_german_form_error(staff_client, size):
     partner = make_partner(name="Logo-Test", slug="logo-test")
-    data = {
-        "name": partner.name,
-        "slug": partner.slug,
-        "kind": partner.kind,
-        "level": partner.level,
-        "region": partner.region_id,
-        "summary": partner.summary,
-        "logo_alt": "Logo",
-        "logo": SimpleUploadedFile("logo.png", png_header(*size)),
-    }
+    data = partner_form(
+        partner,
+        logo_alt="Logo",
+        logo=SimpleUploadedFile("logo.png", png_header(*size)),
+    )
     response = staff_client.post(f"/verwaltung/partners/partner/{partner.pk}/change/", data)
     assert response.status_code == 200
     assert "höchstens 40 Megapixel" in " ".join(response.context["adminform"].form.errors["logo"])

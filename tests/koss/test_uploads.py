@@ -14,7 +14,7 @@ from advisory_board.models import Document
 from news.models import Attachment
 
 from ..advisory_board.conftest import world  # noqa: F401 - fixture
-from ..factories import login_as, make_article, make_partner
+from ..factories import NO_EARLIER_VERSIONS, login_as, make_article, make_partner, partner_form
 from ..news.test_admin import ADD_URL, article_form
 
 pytestmark = pytest.mark.django_db
@@ -61,10 +61,7 @@ def upload_board_document(client, world, name, content):  # noqa: F811
             "file": SimpleUploadedFile(name, content),
             "published_at_0": "01.01.2020",
             "published_at_1": "10:00:00",
-            "versions-TOTAL_FORMS": "0",
-            "versions-INITIAL_FORMS": "0",
-            "versions-MIN_NUM_FORMS": "0",
-            "versions-MAX_NUM_FORMS": "1000",
+            **NO_EARLIER_VERSIONS,
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -143,17 +140,11 @@ def test_article_image_is_stored_and_served_under_its_detected_type(client, x_ac
 
 def test_partner_logo_is_stored_and_served_under_its_detected_type(staff_client, client, x_accel):
     partner = make_partner(name="Logo-Test", slug="logo-test")
-    data = {
-        "name": partner.name,
-        "slug": partner.slug,
-        "kind": partner.kind,
-        "level": partner.level,
-        "region": partner.region_id,
-        "summary": partner.summary,
-        "logo_alt": "Logo des Logo-Tests",
-        "logo": SimpleUploadedFile("logo.svg", png_bytes()),
-        "is_published": "on",
-    }
+    data = partner_form(
+        partner,
+        logo_alt="Logo des Logo-Tests",
+        logo=SimpleUploadedFile("logo.svg", png_bytes()),
+    )
     response = staff_client.post(f"/verwaltung/partners/partner/{partner.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     partner.refresh_from_db()

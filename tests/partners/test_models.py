@@ -8,7 +8,7 @@ from PIL import Image
 
 from partners.models import Region
 
-from ..factories import make_partner
+from ..factories import make_partner, partner_form
 
 pytestmark = pytest.mark.django_db
 
@@ -75,16 +75,11 @@ def test_logo_needs_alternative_text():
 )
 def test_bad_logo_upload_is_rejected_in_german(staff_client, name, content, message):
     partner = make_partner(name="Logo-Test", slug="logo-test")
-    data = {
-        "name": partner.name,
-        "slug": partner.slug,
-        "kind": partner.kind,
-        "level": partner.level,
-        "region": partner.region_id,
-        "summary": partner.summary,
-        "logo_alt": "Logo",
-        "logo": SimpleUploadedFile(name, content),
-    }
+    data = partner_form(
+        partner,
+        logo_alt="Logo",
+        logo=SimpleUploadedFile(name, content),
+    )
     response = staff_client.post(f"/verwaltung/partners/partner/{partner.pk}/change/", data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -96,17 +91,11 @@ def test_bad_logo_upload_is_rejected_in_german(staff_client, name, content, mess
 def test_good_logo_is_stored_and_served_with_its_type(staff_client, client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     partner = make_partner(name="Logo-Test", slug="logo-test")
-    data = {
-        "name": partner.name,
-        "slug": partner.slug,
-        "kind": partner.kind,
-        "level": partner.level,
-        "region": partner.region_id,
-        "summary": partner.summary,
-        "logo_alt": "Logo des Logo-Tests",
-        "logo": SimpleUploadedFile("logo.png", png_bytes()),
-        "is_published": "on",
-    }
+    data = partner_form(
+        partner,
+        logo_alt="Logo des Logo-Tests",
+        logo=SimpleUploadedFile("logo.png", png_bytes()),
+    )
     response = staff_client.post(f"/verwaltung/partners/partner/{partner.pk}/change/", data)
     assert response.status_code == 302
     partner.refresh_from_db()
