@@ -9,7 +9,7 @@ every word as a substring. Both only ever search what the searching user may see
 published() and visible_to() rules as every page.
 
 Each app registers the sources of its models (`register()`, from its `search.py`); this module
-imports no app. Only the rows shown get a highlighted passage.
+imports no app. Matches are ranked and cut per source before any passage is highlighted.
 """
 
 import re
@@ -92,12 +92,10 @@ def search(query, user):
         return []
     if connection.vendor == "postgresql":
         search_query = SearchQuery(query, config="german", search_type="websearch")
-        hits = [hit for source in SOURCES for hit in _ranked(source, search_query, user)]
-        hits.sort(key=lambda hit: -hit[2])
-        hits = hits[:MAX_RESULTS]
-        return _highlighted(hits, search_query)
-    words = query.replace('"', " ").split()
-    results = [hit for source in SOURCES for hit in _simple(source, words, user)]
+        results = [hit for source in SOURCES for hit in _postgres(source, search_query, user)]
+    else:
+        words = query.replace('"', " ").split()
+        results = [hit for source in SOURCES for hit in _simple(source, words, user)]
     results.sort(key=lambda result: -result.rank)
     return results[:MAX_RESULTS]
 
@@ -126,37 +124,33 @@ def _plain(field, html_fields):
     return expression
 
 
-def _ranked(source, search_query, user):
-    """The best matches of a source as (source, object, rank), without their long texts."""
-    hits = (
+def _postgres(source, search_query, user):
+    """The best matches of a source, one query: the matches are ranked and cut first, and only
+    the rows that remain get a highlighted passage (ts_headline reads their whole text)."""
+    rank = SearchRank(F("search_vector"), search_query)
+    best = (
         source.queryset(user)
         .filter(search_vector=search_query)
-        .defer("search_vector", *source.snippet_fields)
-        .annotate(rank=SearchRank(F("search_vector"), search_query))
-        .order_by("-rank")[:PER_SOURCE]
+        .annotate(rank=rank)
+        .order_by("-rank")
+        .values("pk")[:PER_SOURCE]
     )
-    return [(source, hit, hit.rank) for hit in hits]
-
-
-def _highlighted(hits, search_query):
-    """The results, with a passage highlighted only for the rows shown: one query per source."""
-    passages = {}
-    for source in {source for source, _hit, _rank in hits}:
-        pks = [hit.pk for hit_source, hit, _rank in hits if hit_source is source]
-        passages[source] = dict(
-            source.model._default_manager.filter(pk__in=pks)
-            .annotate(headline=_headline(source, search_query))
-            .values_list("pk", "headline")
-        )
+    hits = (
+        source.queryset(user)
+        .filter(pk__in=best)
+        .defer("search_vector", *source.snippet_fields)
+        .annotate(rank=rank, headline=_headline(source, search_query))
+        .order_by("-rank")
+    )
     return [
         Result(
             label=source.label_for(hit),
             title=source.title(hit),
             url=source.url(hit),
-            snippet=_marked(passages[source][hit.pk]),
-            rank=rank,
+            snippet=_marked(hit.headline),
+            rank=hit.rank,
         )
-        for source, hit, rank in hits
+        for hit in hits
     ]
 
 
