@@ -175,13 +175,10 @@ def members_area(request):
     new_documents = documents.order_by("-changed_at")
     if seen_until:
         new_documents = new_documents.filter(changed_at__gt=seen_until)
-    # The agenda and the past meetings are the same for every member of the boards: they are
-    # read only when they are not among the shared fragments.
     context.update(
         {
             "next_meeting": next_meeting,
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
-            "board_ids": ",".join(map(str, sorted(boards))),
             "new_documents": new_documents[:NEW_DOCUMENTS_LIMIT],
             "past_meetings": meetings.past().order_by("-starts_at")[:8],
             "calendar_url": (

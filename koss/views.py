@@ -25,7 +25,7 @@ HOME_NEWS = 3
 
 @public_page
 def home(request):
-    # The map and the partner count are computed only when they are not in the fragment cache.
+    # The map and the partner count are computed only when they are not among the kept parts.
     network = cache(partner_map)
 
     @cache

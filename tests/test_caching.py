@@ -341,3 +341,14 @@ def test_a_reply_shows_at_once_on_both_pages(login, world):  # noqa: F811
         assert shown in member.get(members_area).content.decode()
         page = member.get(meeting_page).content.decode()
         assert shown in page and checked in page
+
+
+def test_outside_a_request_the_generation_is_read_every_time():
+    """A command or a worker that runs for long must see each new generation."""
+    from koss.core.cache import current_generation, start_new_generation
+
+    first = current_generation()
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=1)):
+        second = start_new_generation()
+    assert second != first
+    assert current_generation() == second

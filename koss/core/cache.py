@@ -77,14 +77,19 @@ def _valid(generation):
 
 
 def current_generation():
-    """The generation of this request: read once per request, renewed when its time is up."""
-    if _request.generation is None:
-        generation = cache.get(GENERATION_KEY)
-        _request.generation = generation["id"] if _valid(generation) else start_new_generation()
-    return _request.generation
+    """The generation of this request: read once per request (each time outside one), renewed
+    when its time is up."""
+    if _request.generation is not None:
+        return _request.generation
+    generation = cache.get(GENERATION_KEY)
+    generation = generation["id"] if _valid(generation) else start_new_generation()
+    if _request.active:
+        _request.generation = generation
+    return generation
 
 
 class _RequestState(threading.local):
+    active = False
     generation = None
 
 
@@ -143,11 +148,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        _request.generation = None
+        _request.active, _request.generation = True, None
         try:
             return self.respond(request)
         finally:
-            _request.generation = None
+            _request.active, _request.generation = False, None
 
     def respond(self, request):
         anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
