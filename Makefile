@@ -50,8 +50,9 @@ migrate: $(VENV)/.installed-runtime
 demo: migrate
 	DJANGO_DEBUG=1 $(MANAGE) load_demo_content
 
+# Links in the mails the console shows point at this development server.
 run: demo
-	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 KOSS_BASE_URL=$${KOSS_BASE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Production: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (and the rest, see README)
 # come from the environment. Each instance disables gunicorn's control socket, so that several

@@ -4,11 +4,14 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from koss.core.links import public_url
 
 from .models import Membership
 
@@ -35,7 +38,15 @@ def invite_person(request, person):
             "key": default_token_generator.make_token(user),
         },
     )
-    context = {"person": person, "set_password_url": request.build_absolute_uri(path)}
+    membership = Membership.objects.current().filter(person=person).select_related("board").first()
+    context = {
+        "person": person,
+        "inviter": request.user.get_full_name(),
+        "board": membership.board if membership else None,
+        "set_password_url": public_url(path),
+        "contact_email": settings.KOSS_CONTACT_EMAIL,
+        "site_url": public_url(""),
+    }
     message = get_adapter(request).render_mail("account/email/invitation", email, context)
     transaction.on_commit(message.send)
 
@@ -51,14 +62,11 @@ def notify_new_documents(request, meeting, documents):
         }
         - {""}
     )
-    links = [
-        (document, request.build_absolute_uri(document.get_absolute_url()))
-        for document in documents
-    ]
+    links = [(document, public_url(document.get_absolute_url())) for document in documents]
     context = {
         "meeting": meeting,
         "links": links,
-        "meeting_url": request.build_absolute_uri(meeting.get_absolute_url()),
+        "meeting_url": public_url(meeting.get_absolute_url()),
     }
     subject = render_to_string("advisory_board/email/new_documents_subject.txt", context).strip()
     body = render_to_string("advisory_board/email/new_documents_message.txt", context)

@@ -169,6 +169,7 @@ def members_area(request):
         .select_related("meeting")
         .defer("text", "search_vector", "meeting__search_vector")
     )
+    first_visit = person is not None and person.last_visit_at is None
     if person:
         record_visit(person, now)
     seen_until = person.seen_until if person else None
@@ -177,6 +178,7 @@ def members_area(request):
         new_documents = new_documents.filter(changed_at__gt=seen_until)
     context.update(
         {
+            "first_visit": first_visit,
             "next_meeting": next_meeting,
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
             "new_documents": new_documents[:NEW_DOCUMENTS_LIMIT],

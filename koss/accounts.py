@@ -8,19 +8,28 @@ may set one up only in a session that came through a link sent by e-mail (invita
 reset), so that a stolen password alone cannot enrol an authenticator.
 """
 
+from types import SimpleNamespace
+from urllib.parse import quote, urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import record_authentication
+from allauth.account.models import EmailAddress
 from allauth.account.signals import password_reset
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_used
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.middleware import get_user
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+
+from koss.core.links import public_url
 
 # The session passed the second factor as the user with this primary key.
 SECOND_FACTOR_SESSION_KEY = "koss_second_factor_user"
@@ -55,6 +64,11 @@ def forget_second_factor(sender, request, user, authenticator, **kwargs):
         request.session.pop(SECOND_FACTOR_SESSION_KEY, None)
 
 
+def portal_site():
+    """The site as mails name it: "KOSS-Portal" at the public address."""
+    return SimpleNamespace(name="KOSS-Portal", domain=urlsplit(public_url("")).netloc)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         """Nobody signs up: staff invite board members from the admin."""
@@ -66,11 +80,34 @@ class AccountAdapter(DefaultAccountAdapter):
         super().login(request, user)
         if email_link == str(user.pk):
             request.session[EMAIL_LINK_SESSION_KEY] = email_link
+            # Setting a password through the link is as fresh a proof as entering it again:
+            # setting up a second factor right after it does not ask for the password once more.
+            record_authentication(request, user, method="password_reset", reauthenticated=True)
+
+    def send_mail(self, template_prefix, email, context):
+        """Every account mail names the portal and its public address, never the request's host."""
+        context = {**context, "current_site": portal_site(), "site_url": public_url("")}
+        super().send_mail(template_prefix, email, context)
+
+    def get_reset_password_from_key_url(self, key):
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return public_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return public_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
 
     def get_login_redirect_url(self, request):
         if request.user.is_staff:
             return reverse("admin:index")
         return super().get_login_redirect_url(request)
+
+
+@login_required
+@require_safe
+def email_addresses(request):
+    """The login's address, read only: in an invitation-only portal the Redaktion changes it."""
+    addresses = EmailAddress.objects.filter(user=request.user).order_by("-primary", "email")
+    return render(request, "account/email.html", {"addresses": addresses})
 
 
 class MFAAdapter(DefaultMFAAdapter):
@@ -125,8 +162,7 @@ class StaffTwoFactorMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
         if not came_by_email_link(request, user):
-            context = {"contact_email": settings.KOSS_CONTACT_EMAIL}
-            return render(request, "account/second_factor_by_email.html", context, status=403)
+            return render(request, "account/second_factor_by_email.html", status=403)
         if request.path.startswith(self.admin_prefix):
             return redirect("mfa_activate_totp")
         return None

@@ -166,6 +166,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # they have one); staff without one set it up right there (koss.accounts).
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KOSS-Portal] "
+# Addresses are the Redaktion's to manage (koss.accounts.email_addresses): one per login.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "KOSS-Portal"
 # Staff reach the admin only with two-factor authentication (on unless DEBUG).

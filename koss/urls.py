@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import accounts, views
 from .core.cache import public_page
 from .sitemaps import SITEMAPS
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("impressum/", views.page, {"slug": "impressum"}, name="imprint"),
     path("datenschutz/", views.page, {"slug": "datenschutz"}, name="privacy"),
     path("barrierefreiheit/", views.page, {"slug": "barrierefreiheit"}, name="accessibility"),
+    # Addresses are managed by the Redaktion; members see theirs and cannot add any.
+    path("konto/email/", accounts.email_addresses, name="account_email"),
     path("konto/", include("allauth.urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),

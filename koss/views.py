@@ -52,11 +52,7 @@ def home(request):
 
 @public_page
 def page(request, slug):
-    return render(
-        request,
-        "pages/page.html",
-        {"page": get_object_or_404(Page, slug=slug), "contact_email": settings.KOSS_CONTACT_EMAIL},
-    )
+    return render(request, "pages/page.html", {"page": get_object_or_404(Page, slug=slug)})
 
 
 class SearchForm(forms.Form):
