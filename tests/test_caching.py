@@ -352,3 +352,25 @@ def test_outside_a_request_the_generation_is_read_every_time():
         second = start_new_generation()
     assert second != first
     assert current_generation() == second
+
+
+def test_the_shared_cache_makes_one_redis_client_per_process(monkeypatch):
+    """A stored page costs one Redis round trip, not the making of a new client each time."""
+    import redis
+
+    from koss.core.cache_backend import RedisFailOpen
+
+    made = []
+    original = redis.Redis.__init__
+
+    def counting(self, *args, **kwargs):
+        made.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counting)
+    cache = RedisFailOpen("redis://127.0.0.1:6379/7", {"KEY_PREFIX": "test-clients"})
+    cache.set("page", b"x" * 1000)
+    for _ in range(10):
+        assert cache.get_many(["generation", "page"]) == {"page": b"x" * 1000}
+    cache.delete("page")
+    assert len(made) == 1
