@@ -1,4 +1,5 @@
-"""E-mails to board members. Each is sent only once the surrounding transaction has committed."""
+"""E-mails to board members. Each is stored in the surrounding transaction, one per recipient,
+and delivered by a background task once it has committed (EMAIL_BACKEND)."""
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
@@ -7,7 +8,6 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -48,7 +48,7 @@ def invite_person(request, person):
         "site_url": public_url(""),
     }
     message = get_adapter(request).render_mail("account/email/invitation", email, context)
-    transaction.on_commit(message.send)
+    message.send()
 
 
 def notify_new_documents(request, meeting, documents):
@@ -71,9 +71,6 @@ def notify_new_documents(request, meeting, documents):
     subject = render_to_string("advisory_board/email/new_documents_subject.txt", context).strip()
     body = render_to_string("advisory_board/email/new_documents_message.txt", context)
 
-    def send():
-        for recipient in recipients:
-            send_mail(subject, body, None, [recipient])
-
-    transaction.on_commit(send)
+    for recipient in recipients:
+        send_mail(subject, body, None, [recipient])
     return len(recipients)

@@ -11,8 +11,12 @@ reset), so that a stolen password alone cannot enrol an authenticator.
 from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account import forms
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.account.forms import default_token_generator
+from allauth.account.internal import flows
 from allauth.account.internal.flows.login import record_authentication
+from allauth.account.internal.userkit import filter_users_by_email
 from allauth.account.models import EmailAddress
 from allauth.account.signals import password_reset
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -28,6 +32,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
+from django_tasks import task
 
 from koss.core.links import public_url
 
@@ -85,9 +90,15 @@ class AccountAdapter(DefaultAccountAdapter):
             record_authentication(request, user, method="password_reset", reauthenticated=True)
 
     def send_mail(self, template_prefix, email, context):
-        """Every account mail names the portal and its public address, never the request's host."""
-        context = {**context, "current_site": portal_site(), "site_url": public_url("")}
-        super().send_mail(template_prefix, email, context)
+        """Every account mail names the portal and its public address, never the request's host;
+        a mail needs no request, so that a background task can send it too."""
+        context = {
+            "email": email,
+            "current_site": portal_site(),
+            "site_url": public_url(""),
+            **context,
+        }
+        self.render_mail(template_prefix, email, context).send()
 
     def get_reset_password_from_key_url(self, key):
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
@@ -108,6 +119,26 @@ def email_addresses(request):
     """The login's address, read only: in an invitation-only portal the Redaktion changes it."""
     addresses = EmailAddress.objects.filter(user=request.user).order_by("-primary", "email")
     return render(request, "account/email.html", {"addresses": addresses})
+
+
+class ResetPasswordForm(forms.ResetPasswordForm):
+    """A request for a new password answers alike for every address: the lookup of the account
+    and the mail happen in a background task, so the response time tells nothing."""
+
+    def clean_email(self):
+        return get_adapter().clean_email(self.cleaned_data["email"].lower())
+
+    def save(self, request, **kwargs):
+        email = self.cleaned_data["email"]
+        send_password_reset.enqueue(email)
+        return email
+
+
+@task()
+def send_password_reset(email):
+    users = filter_users_by_email(email, is_active=True, prefer_verified=True, for_login=True)
+    if users:
+        flows.password_reset.request_password_reset(None, email, users, default_token_generator)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -1,8 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .core.admin import ProseEditorAdminMixin
-from .models import Page
+from .mail import deliver
+from .models import Mail, Page
 
 
 @admin.register(Page)
@@ -44,3 +48,56 @@ class LogEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Mail)
+class MailAdmin(admin.ModelAdmin):
+    """What the portal sent to whom, what still waits, and what failed."""
+
+    list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["recipient", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["deliver_again"]
+    fields = [
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "from_email",
+        "body",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Gescheiterte E-Mails erneut zustellen"))
+    def deliver_again(self, request, queryset):
+        failed = list(queryset.filter(status=Mail.Status.FAILED).values_list("pk", flat=True))
+        with transaction.atomic():
+            Mail.objects.filter(pk__in=failed).update(
+                status=Mail.Status.PENDING, attempts=0, next_attempt_at=None
+            )
+            for mail_id in failed:
+                deliver.enqueue(mail_id)
+        self.message_user(
+            request,
+            ngettext(
+                "%d E-Mail wird erneut zugestellt.",
+                "%d E-Mails werden erneut zugestellt.",
+                len(failed),
+            )
+            % len(failed),
+            messages.SUCCESS,
+        )

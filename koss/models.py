@@ -41,3 +41,36 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse(self.URL_NAMES[self.slug])
+
+
+class Mail(models.Model):
+    """One message to one recipient, kept from the moment it is sent until it is delivered or
+    given up: what the Redaktion sees under "E-Mails" in the admin (koss.mail)."""
+
+    class Status(models.TextChoices):
+        PENDING = "wartet", _("wartet auf Zustellung")
+        SENT = "zugestellt", _("zugestellt")
+        FAILED = "gescheitert", _("gescheitert")
+
+    recipient = models.EmailField(_("Empfänger"))
+    from_email = models.CharField(_("Absender"), max_length=300)
+    subject = models.CharField(_("Betreff"), max_length=500)
+    body = models.TextField(_("Text"))
+    html_body = models.TextField(_("HTML-Fassung"), blank=True)
+    headers = models.JSONField(_("Kopfzeilen"), default=dict, blank=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("Zustellversuche"), default=0)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+    created_at = models.DateTimeField(_("erstellt"), auto_now_add=True, db_index=True)
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("zugestellt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("E-Mail")
+        verbose_name_plural = _("E-Mails")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient}"

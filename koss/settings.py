@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "django.contrib.sitemaps",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -168,13 +170,17 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KOSS-Portal] "
 # Addresses are the Redaktion's to manage (koss.accounts.email_addresses): one per login.
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1
+ACCOUNT_FORMS = {"reset_password": "koss.accounts.ResetPasswordForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "KOSS-Portal"
 # Staff reach the admin only with two-factor authentication (on unless DEBUG).
 KOSS_REQUIRE_STAFF_2FA = env_bool("KOSS_REQUIRE_STAFF_2FA", not DEBUG)
 
-# E-mail: printed to the console in development; SMTP from the environment otherwise.
-EMAIL_BACKEND = os.environ.get(
+# E-mail: every message is stored, one per recipient, and delivered by a task (koss.mail), so
+# that no request waits for the mail server and nothing is lost while it is away. The delivery
+# itself: printed to the console in development; SMTP from the environment otherwise.
+EMAIL_BACKEND = "koss.mail.QueuedEmailBackend"
+KOSS_MAIL_DELIVERY_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
@@ -186,6 +192,18 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): kept in the database
+# and run by `manage.py db_worker`; in development they run at once, in the request.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "KOSS_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KOSS-Portal <koss@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

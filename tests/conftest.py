@@ -18,6 +18,32 @@ def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def tasks_at_once(settings):
+    """Background tasks run at once, as under `make run`: a mail is in mail.outbox when the code
+    that sends it returns. tests/koss/test_mail_queue.py runs them through the database queue and
+    its worker, as in production."""
+    from django_tasks import TaskResultStatus
+    from django_tasks.signals import task_finished
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Mail goes through the queue as in production (Django's test set-up replaces
+    # EMAIL_BACKEND); it is delivered into mail.outbox.
+    settings.EMAIL_BACKEND = "koss.mail.QueuedEmailBackend"
+    settings.KOSS_MAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    failed = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failed.append((task_result.task.name, task_result.errors))
+
+    # A task's exception is recorded by the backend, not raised: it must still fail the test.
+    task_finished.connect(record, weak=False)
+    yield
+    task_finished.disconnect(record)
+    assert failed == [], failed
+
+
 # `make test` runs the view tests a second time with the caches as in production.
 CACHES_ON = os.environ.get("KOSS_TEST_CACHES") == "on"
 

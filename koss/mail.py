@@ -1,0 +1,116 @@
+"""Every mail the portal sends is kept, one per recipient, and delivered by a background task.
+
+`QueuedEmailBackend` is Django's EMAIL_BACKEND: whoever calls send_mail() (allauth, the admin
+actions) stores a `Mail` per recipient and enqueues its delivery, in the caller's transaction.
+No request talks to the mail server. `deliver` hands the message to KOSS_MAIL_DELIVERY_BACKEND
+(SMTP in production), records the outcome, and while the server fails tries again after growing
+pauses; a delivered mail is never sent twice. `manage.py deliver_mail` enqueues what is due but
+has no task any more, e.g. after a worker was killed.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from .models import Mail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+def pause_after(attempts):
+    """1, 2, 4 … minutes between attempts, at most an hour: about two hours in all."""
+    return datetime.timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+class QueuedEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        count = 0
+        with transaction.atomic():
+            for message in email_messages:
+                html = next(
+                    (
+                        content
+                        for content, mimetype in getattr(message, "alternatives", [])
+                        if mimetype == "text/html"
+                    ),
+                    "",
+                )
+                for recipient in message.recipients():
+                    mail = Mail.objects.create(
+                        recipient=recipient,
+                        from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
+                        subject=message.subject,
+                        body=message.body,
+                        html_body=html,
+                        headers=dict(message.extra_headers),
+                    )
+                    deliver.enqueue(mail.pk)
+                    count += 1
+        return count
+
+
+def as_message(mail, connection):
+    message = EmailMultiAlternatives(
+        mail.subject,
+        mail.body,
+        mail.from_email,
+        [mail.recipient],
+        headers=mail.headers,
+        connection=connection,
+    )
+    if mail.html_body:
+        message.attach_alternative(mail.html_body, "text/html")
+    return message
+
+
+@task()
+def deliver(mail_id):
+    with transaction.atomic():
+        mail = (
+            Mail.objects.select_for_update().filter(pk=mail_id, status=Mail.Status.PENDING).first()
+        )
+        if mail is None:
+            return  # delivered or given up already
+        now = timezone.now()
+        mail.attempts += 1
+        try:
+            connection = get_connection(settings.KOSS_MAIL_DELIVERY_BACKEND)
+            as_message(mail, connection).send()
+        except Exception as error:  # any failure of the mail server: try again later
+            mail.last_error = f"{type(error).__name__}: {error}"[:1000]
+            if mail.attempts >= MAX_ATTEMPTS:
+                mail.status, mail.next_attempt_at = Mail.Status.FAILED, None
+                logger.error("Mail %s to %s given up: %s", mail.pk, mail.recipient, error)
+            else:
+                mail.next_attempt_at = now + pause_after(mail.attempts)
+                transaction.on_commit(lambda: enqueue_later(mail))
+            mail.save()
+            return
+        mail.status, mail.sent_at, mail.next_attempt_at = Mail.Status.SENT, now, None
+        mail.save()
+
+
+def enqueue_later(mail):
+    """Another attempt at the mail's next_attempt_at; a backend that cannot defer leaves it to
+    `manage.py deliver_mail`."""
+    if deliver.get_backend().supports_defer:
+        deliver.using(run_after=mail.next_attempt_at).enqueue(mail.pk)
+
+
+def enqueue_due(now=None):
+    """Enqueue the delivery of every pending mail that is due. A mail that still has its task is
+    delivered once all the same: the task finds it delivered and does nothing."""
+    now = now or timezone.now()
+    due = Mail.objects.filter(status=Mail.Status.PENDING).exclude(next_attempt_at__gt=now)
+    ids = list(due.values_list("pk", flat=True))
+    for mail_id in ids:
+        deliver.enqueue(mail_id)
+    return len(ids)
