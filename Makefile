@@ -16,7 +16,7 @@ WORKERS ?= 4
 .PHONY: help run serve test lint format migrate demo requirements browser clean fault-drill bench
 
 help:
-	@echo "make run           install, migrate, load demo content and serve on http://127.0.0.1:$(PORT)"
+	@echo "make run           install, migrate, load demo content and serve on http://localhost:$(PORT)"
 	@echo "make serve         run as in production: gunicorn, DEBUG off, settings from the environment"
 	@echo "make test          install and run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make fault-drill   stop PostgreSQL under load and report how the portal copes"
@@ -52,7 +52,7 @@ demo: migrate
 
 # Links in the mails the console shows point at this development server.
 run: demo
-	DJANGO_DEBUG=1 KOSS_BASE_URL=$${KOSS_BASE_URL:-http://127.0.0.1:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 KOSS_BASE_URL=$${KOSS_BASE_URL:-http://localhost:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Production: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (and the rest, see README)
 # come from the environment. Each instance disables gunicorn's control socket, so that several

@@ -6,6 +6,10 @@ factor (a TOTP or recovery code at login or reauthentication, or the activation 
 other staff session is treated as an ordinary visitor's. A staff account without a second factor
 may set one up only in a session that came through a link sent by e-mail (invitation or password
 reset), so that a stolen password alone cannot enrol an authenticator.
+
+A passkey counts as a TOTP does: used at login (after the password, or alone, as it verifies the
+user on the device) or reauthentication, or added; a first passkey is set up under the same rule
+as a first TOTP. Staff keep their TOTP: a passkey is in addition to it.
 """
 
 from types import SimpleNamespace
@@ -40,6 +44,12 @@ from koss.core.links import public_url
 SECOND_FACTOR_SESSION_KEY = "koss_second_factor_user"
 # The session's user set their password through a link sent by e-mail.
 EMAIL_LINK_SESSION_KEY = "koss_email_link_user"
+# Authenticators whose use or activation passes the second factor.
+SECOND_FACTOR_TYPES = (
+    Authenticator.Type.TOTP,
+    Authenticator.Type.RECOVERY_CODES,
+    Authenticator.Type.WEBAUTHN,
+)
 
 
 def second_factor_passed(request, user):
@@ -59,13 +69,13 @@ def record_email_link(sender, request, user, **kwargs):
 @receiver(authenticator_used)
 @receiver(authenticator_added)
 def record_second_factor(sender, request, user, authenticator, **kwargs):
-    if authenticator.type in (Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES):
+    if authenticator.type in SECOND_FACTOR_TYPES:
         request.session[SECOND_FACTOR_SESSION_KEY] = str(user.pk)
 
 
 @receiver(authenticator_removed)
 def forget_second_factor(sender, request, user, authenticator, **kwargs):
-    if not is_mfa_enabled(user, types=["totp"]):
+    if not is_mfa_enabled(user, types=["totp", "webauthn"]):
         request.session.pop(SECOND_FACTOR_SESSION_KEY, None)
 
 
@@ -163,6 +173,7 @@ class StaffTwoFactorMiddleware:
         self.get_response = get_response
         self.admin_prefix = None
         self.activate_path = None
+        self.add_passkey_path = None
 
     def __call__(self, request):
         request.user = SimpleLazyObject(lambda: self.marked_user(request))
@@ -170,7 +181,9 @@ class StaffTwoFactorMiddleware:
             if self.admin_prefix is None:
                 self.admin_prefix = reverse("admin:index")
                 self.activate_path = reverse("mfa_activate_totp")
-            if request.path.startswith((self.admin_prefix, self.activate_path)):
+                self.add_passkey_path = reverse("mfa_add_webauthn")
+            guarded = (self.admin_prefix, self.activate_path, self.add_passkey_path)
+            if request.path.startswith(guarded):
                 response = self.check_staff(request)
                 if response is not None:
                     return response
@@ -185,13 +198,23 @@ class StaffTwoFactorMiddleware:
 
     def check_staff(self, request):
         user = request.user
-        if not (user.is_authenticated and user.is_staff) or user.second_factor_passed:
+        if not (user.is_authenticated and user.is_staff):
             return None
-        if is_mfa_enabled(user, types=["totp"]):
-            if request.path.startswith(self.activate_path):
+        if user.second_factor_passed:
+            # Staff keep a TOTP; a passkey is in addition to it.
+            if request.path.startswith(self.admin_prefix) and not is_mfa_enabled(
+                user, types=["totp"]
+            ):
+                return redirect("mfa_activate_totp")
+            return None
+        has_totp = is_mfa_enabled(user, types=["totp"])
+        if has_totp or is_mfa_enabled(user, types=["webauthn"]):
+            if has_totp and request.path.startswith(self.activate_path):
                 return None  # allauth's own view says a TOTP is set up already
+            # The second factor the account has, before the admin or another authenticator.
+            view = "mfa_reauthenticate" if has_totp else "mfa_reauthenticate_webauthn"
             query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+            return redirect(f"{reverse(view)}?{query}")
         if not came_by_email_link(request, user):
             return render(request, "account/second_factor_by_email.html", status=403)
         if request.path.startswith(self.admin_prefix):

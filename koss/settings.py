@@ -171,8 +171,13 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KOSS-Portal] "
 # Addresses are the Redaktion's to manage (koss.accounts.email_addresses): one per login.
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_FORMS = {"reset_password": "koss.accounts.ResetPasswordForm"}
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "KOSS-Portal"
+# Passkeys (WebAuthn): a second factor and, with user verification, a login without a password;
+# never a sign-up. fido2 accepts only https origins and http://localhost, so the insecure-origin
+# switch (MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN, which accepts any origin) stays off everywhere.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_PASSKEY_SIGNUP_ENABLED = False
 # Staff reach the admin only with two-factor authentication (on unless DEBUG).
 KOSS_REQUIRE_STAFF_2FA = env_bool("KOSS_REQUIRE_STAFF_2FA", not DEBUG)
 
