@@ -1,9 +1,13 @@
 import datetime
+import uuid
 from functools import cache
 
 from django import forms
 from django.conf import settings
+from django.core.cache import caches
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
+from django.db.models import Min
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -11,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult
 
 from advisory_board.models import Meeting
 from news.models import Article
@@ -103,11 +108,43 @@ def robots_txt(request):
 
 @never_cache
 def health(request):
-    """200 while the database answers, 503 when it does not: for load balancers and monitoring."""
+    """For load balancers and monitoring: 503 while the database does not answer (nothing works
+    without it); the cache, the file storage and the task queue are reported, and a failure of one
+    of them makes the status "degraded", as the portal still serves pages without them."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    report = {
+        "database": "ok",
+        "cache": _cache_state(),
+        "storage": _storage_state(),
+        "oldest_pending_task_seconds": _oldest_pending_task_seconds(),
+    }
+    degraded = "unreachable" in (report["cache"], report["storage"])
+    return JsonResponse({"status": "degraded" if degraded else "ok", **report})
+
+
+def _cache_state():
+    probe = f"koss:health:{uuid.uuid4().hex}"
+    shared = caches["pages"]
+    shared.set(probe, 1, 10)
+    found = shared.get(probe)
+    shared.delete(probe)
+    return "ok" if found == 1 else "unreachable"
+
+
+def _storage_state():
+    try:
+        default_storage.exists("health-probe")
+    except Exception:  # any failure of the storage: disk, network or credentials
+        return "unreachable"
+    return "ok"
+
+
+def _oldest_pending_task_seconds():
+    """Age of the oldest task that is due and not yet taken by a worker (none: 0)."""
+    oldest = DBTaskResult.objects.ready().aggregate(oldest=Min("enqueued_at"))["oldest"]
+    return round((timezone.now() - oldest).total_seconds()) if oldest else 0

@@ -368,6 +368,7 @@ def test_the_shared_cache_makes_one_redis_client_per_process(monkeypatch):
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(redis.Redis, "__init__", counting)
+    monkeypatch.setattr("koss.core.cache_backend._unavailable_until", 0.0)
     cache = RedisFailOpen("redis://127.0.0.1:6379/7", {"KEY_PREFIX": "test-clients"})
     cache.set("page", b"x" * 1000)
     for _ in range(10):

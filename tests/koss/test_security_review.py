@@ -128,7 +128,9 @@ class TestWithoutTheSharedCache:
     """Redis away: logins and password resets still answer, limits counted in the process."""
 
     @pytest.fixture(autouse=True)
-    def redis_away(self, settings):
+    def redis_away(self, settings, monkeypatch):
+        # The pause before Redis is tried again ends with each test.
+        monkeypatch.setattr("koss.core.cache_backend._unavailable_until", 0.0)
         settings.CACHES = {
             name: {
                 "BACKEND": f"koss.core.cache_backend.{backend}",

@@ -1,9 +1,12 @@
+import datetime
 import re
 from unittest import mock
 
 import pytest
+import time_machine
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +65,39 @@ def test_health_is_ok_with_the_database(client):
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+def test_health_reports_cache_storage_and_the_oldest_pending_task(client, settings):
+    from koss.mail import deliver
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    report = client.get("/health/").json()
+    assert report == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "storage": "ok",
+        "oldest_pending_task_seconds": 0,
+    }
+    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=5)):
+        deliver.enqueue(1)
+    assert client.get("/health/").json()["oldest_pending_task_seconds"] >= 300
+
+
+def test_health_is_degraded_without_the_shared_cache(client, settings, monkeypatch):
+    # The pause before Redis is tried again ends with the test.
+    monkeypatch.setattr("koss.core.cache_backend._unavailable_until", 0.0)
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "koss.core.cache_backend.RedisFailOpen",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        },
+    }
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded" and response.json()["cache"] == "unreachable"
 
 
 def test_health_is_503_when_the_database_fails(client):
