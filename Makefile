@@ -13,13 +13,15 @@ TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-key-not-for-pr
 
 WORKERS ?= 4
 
-.PHONY: help run serve test lint format migrate demo requirements browser clean fault-drill bench
+.PHONY: help run serve test lint format migrate demo requirements browser clean fault-drill bench \
+	scale-drill
 
 help:
 	@echo "make run           install, migrate, load demo content and serve on http://localhost:$(PORT)"
 	@echo "make serve         run as in production: gunicorn, DEBUG off, settings from the environment"
 	@echo "make test          install and run the whole test suite (DATABASE_URL selects the database)"
 	@echo "make fault-drill   stop PostgreSQL under load and report how the portal copes"
+	@echo "make scale-drill   two app instances, a worker, S3 and SMTP servers: the scale-out claims"
 	@echo "make bench         large data set, make serve, wrk: req/s and latency per page"
 	@echo "make lint          ruff check and format check, bandit"
 	@echo "make format        apply ruff's fixes and formatting"
@@ -71,6 +73,11 @@ bench: $(VENV)/.installed-runtime
 
 fault-drill: $(VENV)/.installed-runtime
 	$(BIN)/python scripts/fault_drill.py
+
+# PostgreSQL and Redis as on these machines; the S3 (moto) and SMTP servers come with the
+# development requirements and are started by the drill itself.
+scale-drill: $(VENV)/.installed-dev
+	$(BIN)/python scripts/scale_drill.py
 
 # The whole suite, then the page tests once more with the page and fragment caches on, as in
 # production.

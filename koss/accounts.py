@@ -117,6 +117,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_email_confirmation_url(self, request, emailconfirmation):
         return public_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """One limit per address for failed logins, whichever host name or instance they came
+        through (allauth keys it by the request's host)."""
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"{portal_site().domain}:{login}"
+
     def get_login_redirect_url(self, request):
         if request.user.is_staff:
             return reverse("admin:index")

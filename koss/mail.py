@@ -26,8 +26,10 @@ MAX_ATTEMPTS = 8
 
 
 def pause_after(attempts):
-    """1, 2, 4 … minutes between attempts, at most an hour: about two hours in all."""
-    return datetime.timedelta(minutes=min(2 ** (attempts - 1), 60))
+    """1, 2, 4 … minutes between attempts (KOSS_MAIL_RETRY_SECONDS the first), at most an hour:
+    about two hours in all."""
+    first = settings.KOSS_MAIL_RETRY_SECONDS
+    return datetime.timedelta(seconds=min(first * 2 ** (attempts - 1), 3600))
 
 
 class QueuedEmailBackend(BaseEmailBackend):

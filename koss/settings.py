@@ -209,6 +209,8 @@ TASKS = {
         )
     }
 }
+# The pause before a failed mail is tried again; it doubles with every attempt.
+KOSS_MAIL_RETRY_SECONDS = env_int("KOSS_MAIL_RETRY_SECONDS", 60)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KOSS-Portal <koss@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -112,3 +112,15 @@ def test_passwords_need_twelve_characters(client, member):
     assert "mindestens 12 Zeichen" in response.content.decode()
     member.refresh_from_db()
     assert member.check_password(PASSWORD)
+
+
+def test_failed_logins_count_against_one_limit_whatever_the_host(client, member, settings):
+    """Instances behind other host names (or a forged allowed Host) share the limit per address."""
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    answers = []
+    for host in ["testserver", "localhost", "127.0.0.1"] * 2:
+        response = client.post(
+            reverse("account_login"), {"login": member.email, "password": "falsch"}, HTTP_HOST=host
+        )
+        answers.append("Zu viele" in response.content.decode())
+    assert answers == [False] * 5 + [True]
