@@ -375,3 +375,12 @@ def test_the_shared_cache_makes_one_redis_client_per_process(monkeypatch):
         assert cache.get_many(["generation", "page"]) == {"page": b"x" * 1000}
     cache.delete("page")
     assert len(made) == 1
+
+
+def test_a_generation_of_another_form_is_replaced_not_a_crash(client):
+    """A value an earlier release kept under the generation's key starts a new generation."""
+    from koss.core.cache import GENERATION_KEY, cache
+
+    cache.set(GENERATION_KEY, 1733123456.5, None)
+    assert client.get("/").status_code == 200
+    assert client.get("/partner/").status_code == 200

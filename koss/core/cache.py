@@ -73,7 +73,8 @@ def start_new_generation():
 
 
 def _valid(generation):
-    return generation is not None and generation["until"] > timezone.now().timestamp()
+    # Anything else under the key (a value of an earlier release, say) counts as no generation.
+    return isinstance(generation, dict) and generation.get("until", 0) > timezone.now().timestamp()
 
 
 def current_generation():
