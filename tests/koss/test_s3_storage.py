@@ -197,3 +197,41 @@ def test_an_image_is_shown_inline_from_the_bucket(client, s3_storage):
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline")
     assert b"".join(response.streaming_content) == logo
+
+
+def test_only_the_directory_of_a_stored_zip_is_fetched(s3_storage, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from advisory_board.archives import stored_names
+    from koss.core import storage
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("gross.pdf", b"%PDF-1.4 " + bytes(3 * 1024 * 1024))
+        archive.writestr("klein.pdf", b"%PDF-1.4 klein")
+    name = default_storage.save("board/zips/1-mitglieder-test.zip", ContentFile(buffer.getvalue()))
+    ranges = []
+    get = storage._get
+
+    def counted(stored_object, **kwargs):
+        ranges.append(kwargs.get("Range"))
+        return get(stored_object, **kwargs)
+
+    monkeypatch.setattr(storage, "_get", counted)
+    assert stored_names(default_storage, name) == {"gross.pdf", "klein.pdf"}
+    assert ranges and all(ranges)
+    fetched = sum(
+        int(last) - int(first) + 1
+        for first, last in (r.removeprefix("bytes=").split("-") for r in ranges)
+    )
+    assert fetched < 256 * 1024
+
+
+def test_a_restore_replaces_an_object_of_the_same_name(s3_storage):
+    from django.core.files.storage import default_storage
+
+    from koss.core.storage import save_exactly
+
+    s3_storage.client.put_object(Bucket=s3_storage.name, Key="news/alt.pdf", Body=b"alt")
+    assert save_exactly(default_storage, "news/alt.pdf", ContentFile(b"neu")) == "news/alt.pdf"
+    assert s3_storage.objects() == {"news/alt.pdf": b"neu"}
