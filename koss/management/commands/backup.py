@@ -62,7 +62,7 @@ def add_stored_files(archive, storage):
         try:
             stream, size = open_stream(storage, name)
         except FileNotFoundError:
-            continue  # deleted while the backup ran, as the database's snapshot may have it
+            continue  # deleted since it was listed: a superseded meeting ZIP
         with stream:
             info = tarfile.TarInfo(MEDIA_PREFIX + name)
             info.size, info.mtime = size, int(storage.get_modified_time(name).timestamp())
