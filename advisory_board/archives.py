@@ -1,18 +1,23 @@
-"""The meeting ZIP: built once per set of document versions and kept in the storage, so that a
-download costs no more than sending a file (nginx sends it when X-Accel-Redirect is on)."""
+"""The meeting ZIP: built once per set of document versions and kept in the storage (the local disk
+or the object store), so that a download costs no more than sending a file (nginx sends it from
+the local disk when X-Accel-Redirect is on)."""
 
 import datetime
 import hashlib
 import json
 import logging
 import os
+import posixpath
 import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
+from django.core.files import File
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+
+from koss.core.storage import on_local_disk, open_seekable
 
 from .models import Document
 
@@ -55,29 +60,41 @@ def archive_name(meeting, documents, audience):
 
 
 def stored_names(storage, name):
-    with storage.open(name, "rb") as handle, zipfile.ZipFile(handle) as archive:
+    # Only the archive's directory is read, from the object store too.
+    with open_seekable(storage, name) as handle, zipfile.ZipFile(handle) as archive:
         return set(archive.namelist())
 
 
 def build_archive(storage, name, documents):
     """Write the ZIP and return the names in it; nothing is stored if no file could be read.
 
-    The archive is written under a temporary name in the same directory and renamed when
-    complete, so a concurrent request finds the whole archive or none. Documents are stored
-    without compression: PDFs, office files and images are compressed already (deflate saved
-    1.5–3 % on sample PDFs at about 40 MB/s).
+    The archive is written into a temporary file and stored when complete, so that a concurrent
+    request finds the whole archive or none: on the local disk the temporary file lies in the
+    archive's directory and is renamed; an object store shows an uploaded object only when it is
+    whole. Documents are stored without compression: PDFs, office files and images are compressed
+    already (deflate saved 1.5–3 % on sample PDFs at about 40 MB/s).
     """
+    if on_local_disk(storage):
+        return build_beside(storage, name, documents)
+    with tempfile.TemporaryFile() as temporary:
+        names = write_archive(temporary, documents)
+        if names:
+            temporary.seek(0)
+            stored = storage.save(name, File(temporary, name=posixpath.basename(name)))
+            if stored != name:
+                # A concurrent request stored the same archive (the name is its content's hash).
+                storage.delete(stored)
+    return names
+
+
+def build_beside(storage, name, documents):
     path = Path(storage.path(name))
     path.parent.mkdir(parents=True, exist_ok=True)
-    names = set()
     with tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=".", suffix=".part", delete=False
     ) as temporary:
         try:
-            with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as archive:
-                for document in documents:
-                    if add_document(archive, document):
-                        names.add(document.download_name)
+            names = write_archive(temporary, documents)
         except BaseException:
             os.unlink(temporary.name)
             raise
@@ -86,6 +103,15 @@ def build_archive(storage, name, documents):
         return names
     os.chmod(temporary.name, storage.file_permissions_mode or 0o644)
     os.replace(temporary.name, path)
+    return names
+
+
+def write_archive(target, documents):
+    names = set()
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
+        for document in documents:
+            if add_document(archive, document):
+                names.add(document.download_name)
     return names
 
 

@@ -292,9 +292,42 @@ STORAGES = {
     },
 }
 
-# With nginx in front, downloads are handed to it with X-Accel-Redirect under this internal
-# location (e.g. "/geschuetzt/", mapped to DJANGO_MEDIA_ROOT with `internal;`). Empty: Django
-# streams the file itself.
+# --- Object storage for uploaded files -------------------------------------------------------
+# With KOSS_S3_BUCKET set, uploaded files live in that bucket of an S3-compatible object store
+# (django-storages with boto3) instead of DJANGO_MEDIA_ROOT, so that several app servers share
+# them. The objects stay private: no ACL is sent (the bucket's own policy applies; keep it
+# private), every file leaves through the permission-checking views, which stream it, and a URL
+# of the storage would be a short-lived signed one. Credentials: KOSS_S3_ACCESS_KEY_ID and
+# KOSS_S3_SECRET_ACCESS_KEY, or else whatever boto3 finds itself (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, ~/.aws, an instance role).
+KOSS_S3_BUCKET = os.environ.get("KOSS_S3_BUCKET", "").strip()
+if KOSS_S3_BUCKET:
+    _s3_options = {
+        "bucket_name": KOSS_S3_BUCKET,
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        # A name that is taken gets a new one, as on the local disk: no upload replaces a file.
+        "file_overwrite": False,
+        # A file read through the storage (to check an image, say) goes to a temporary file on
+        # the local disk beyond this size instead of staying in memory.
+        "max_memory_size": 2 * 1024 * 1024,
+    }
+    for _option, _variable in [
+        ("endpoint_url", "KOSS_S3_ENDPOINT_URL"),
+        ("region_name", "KOSS_S3_REGION"),
+        ("access_key", "KOSS_S3_ACCESS_KEY_ID"),
+        ("secret_key", "KOSS_S3_SECRET_ACCESS_KEY"),
+        ("addressing_style", "KOSS_S3_ADDRESSING_STYLE"),
+    ]:
+        if os.environ.get(_variable, "").strip():
+            _s3_options[_option] = os.environ[_variable].strip()
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+# --- end of object storage ---------------------------------------------------------------------
+
+# With nginx in front, downloads from the local disk are handed to it with X-Accel-Redirect under
+# this internal location (e.g. "/geschuetzt/", mapped to DJANGO_MEDIA_ROOT with `internal;`).
+# Empty, or with files in object storage: Django streams the file itself.
 KOSS_X_ACCEL_REDIRECT_PREFIX = os.environ.get("KOSS_X_ACCEL_REDIRECT_PREFIX", "")
 
 # The portal's public address, for links that leave a request (canonical links, e-mails).

@@ -1,4 +1,14 @@
+import dataclasses
+import itertools
 import os
+import runpy
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -140,3 +150,155 @@ def pytest_report_header(config):
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}"
+
+
+# --- Uploaded files in S3-compatible object storage -------------------------------------------
+# moto's server stands in for the object store: a real HTTP server on 127.0.0.1 that boto3 talks
+# to as to any S3, started once per session and only when a test asks for it. Its failure to
+# start fails those tests; nothing is skipped.
+
+S3_REGION = "eu-central-1"
+S3_ACCESS_KEY = "koss-test-key"
+S3_SECRET_KEY = "koss-test-secret"
+S3_START_SECONDS = 60
+_buckets = itertools.count(1)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "local_disk: runs with files on the local disk only (see storage_backend)"
+    )
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _answers(url):
+    try:
+        urllib.request.urlopen(url, timeout=1).close()  # noqa: S310 - a local http:// URL
+    except urllib.error.HTTPError:
+        return True  # an answer, if not a welcome one
+    except OSError:
+        return False
+    return True
+
+
+@dataclasses.dataclass
+class S3Server:
+    endpoint_url: str
+
+    def client(self):
+        """A boto3 client of its own, to look into buckets past the portal's storage."""
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            region_name=S3_REGION,
+            aws_access_key_id=S3_ACCESS_KEY,
+            aws_secret_access_key=S3_SECRET_KEY,
+        )
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's S3-compatible server on a free port of 127.0.0.1, for the whole session."""
+    port = _free_port()
+    endpoint_url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("moto") / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + S3_START_SECONDS
+        while not _answers(f"{endpoint_url}/moto-api/"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(
+                    f"moto's S3 server did not start on {endpoint_url}:\n"
+                    + log_path.read_text(errors="replace")[-4000:],
+                    pytrace=False,
+                )
+            time.sleep(0.1)
+        yield S3Server(endpoint_url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclasses.dataclass
+class Bucket:
+    name: str
+    client: object
+
+    def objects(self):
+        """Every object's key and content, read with boto3 straight from the server."""
+        keys = [
+            item["Key"]
+            for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name)
+            for item in page.get("Contents", [])
+        ]
+        return {
+            key: self.client.get_object(Bucket=self.name, Key=key)["Body"].read() for key in keys
+        }
+
+    def empty(self):
+        for key in self.objects():
+            self.client.delete_object(Bucket=self.name, Key=key)
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings, monkeypatch):
+    """Uploaded files go into a new bucket of moto's server, configured as production configures
+    it: koss/settings.py runs again with the KOSS_S3_* variables, and its default storage
+    replaces the local disk's for the test (Django's setting_changed handler drops the cached
+    storages, so every FileField's default_storage follows)."""
+    from django.core.files.storage import default_storage
+    from storages.backends.s3 import S3Storage
+
+    name = f"koss-test-{next(_buckets)}"
+    client = s3_server.client()
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": S3_REGION})
+    with monkeypatch.context() as environment:
+        for variable, value in {
+            "KOSS_S3_BUCKET": name,
+            "KOSS_S3_ENDPOINT_URL": s3_server.endpoint_url,
+            "KOSS_S3_REGION": S3_REGION,
+            "KOSS_S3_ACCESS_KEY_ID": S3_ACCESS_KEY,
+            "KOSS_S3_SECRET_ACCESS_KEY": S3_SECRET_KEY,
+        }.items():
+            environment.setenv(variable, value)
+        configured = runpy.run_path(str(Path(settings.BASE_DIR) / "koss" / "settings.py"))
+    settings.STORAGES = {**settings.STORAGES, "default": configured["STORAGES"]["default"]}
+    # The switch took effect where the models look: their fields' storage is default_storage.
+    assert default_storage.bucket_name == name
+    assert isinstance(default_storage._wrapped, S3Storage)
+    return Bucket(name, client)
+
+
+@pytest.fixture
+def storage_backend(request):
+    """Runs a test with the files on the local disk and again in object storage: a module opts in
+    with `pytest.mark.usefixtures("storage_backend")`, a test marked `local_disk` keeps to the
+    disk."""
+    if request.param == "s3":
+        request.getfixturevalue("s3_storage")
+    return request.param
+
+
+def pytest_generate_tests(metafunc):
+    if "storage_backend" in metafunc.fixturenames:
+        local_only = metafunc.definition.get_closest_marker("local_disk") is not None
+        metafunc.parametrize(
+            "storage_backend", ["local"] if local_only else ["local", "s3"], indirect=True
+        )

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.deconstruct import deconstructible
 
+from .storage import on_local_disk, open_stream
 from .validators import document_content_type, image_content_type, typed_filename
 
 
@@ -35,12 +36,19 @@ def _stem(name):
 
 
 def file_response(field_file, *, content_type, public, as_attachment=True, filename=None):
-    """The stored file with the given type; its name takes the extension of that type."""
+    """The stored file with the given type; its name takes the extension of that type.
+
+    From the local disk nginx sends it when X-Accel-Redirect is configured; otherwise, and always
+    from object storage, Django streams it.
+    """
+    if not field_file:
+        raise Http404
     filename = filename or typed_filename(_stem(field_file.name), content_type)
-    if settings.KOSS_X_ACCEL_REDIRECT_PREFIX:
+    storage = field_file.storage
+    if settings.KOSS_X_ACCEL_REDIRECT_PREFIX and on_local_disk(storage):
         # nginx sends the file from an internal location; Django only decided who may have it.
         # A missing file is our 404, so callers never log a download nginx could not send.
-        if not field_file or not field_file.storage.exists(field_file.name):
+        if not storage.exists(field_file.name):
             raise Http404
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = quote(
@@ -50,15 +58,18 @@ def file_response(field_file, *, content_type, public, as_attachment=True, filen
         response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
         return _finish(response, public)
     try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, ValueError):
+        stream, size = open_stream(storage, field_file.name)
+    except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        handle,
+        stream,
         content_type=content_type,
         as_attachment=as_attachment,
         filename=filename,
     )
+    if "Content-Length" not in response:
+        # A stream from object storage cannot tell its length; the object store did.
+        response["Content-Length"] = str(size)
     return _finish(response, public)
 
 

@@ -14,6 +14,8 @@ from .conftest import VISIBLE, VISITORS
 pytestmark = pytest.mark.django_db
 
 
+# The rule holds wherever the files are: on the local disk and in object storage.
+@pytest.mark.usefixtures("storage_backend")
 @pytest.mark.parametrize("visitor", VISITORS)
 def test_document_downloads_follow_the_rule(login, world, visitor):
     client = login(visitor)
@@ -61,6 +63,7 @@ def test_meeting_page_shows_public_part_to_all_and_the_rest_by_the_rule(login, w
         assert (title in content) == (key in VISIBLE[visitor]), key
 
 
+@pytest.mark.usefixtures("storage_backend")
 @pytest.mark.parametrize("visitor", VISITORS)
 def test_zip_contains_exactly_the_visible_documents(login, world, visitor):
     response = login(visitor).get(reverse("advisory_board:zip", args=[world["meeting"].pk]))

@@ -1,4 +1,5 @@
-"""Earlier versions of a document: staff only, each download logged with its version."""
+"""Earlier versions of a document: staff only, each download logged with its version; with the
+files on the local disk and in object storage."""
 
 import pytest
 from django.core.files.base import ContentFile
@@ -9,7 +10,7 @@ from advisory_board.models import DownloadLog
 from ..factories import login_staff
 from .conftest import VISITORS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage_backend")]
 
 
 @pytest.fixture

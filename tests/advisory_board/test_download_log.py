@@ -1,11 +1,12 @@
-"""The download log records files that were sent: nothing for a missing file or a HEAD request."""
+"""The download log records files that were sent: nothing for a missing file or a HEAD request, on
+the local disk and in object storage alike."""
 
 import pytest
 from django.urls import reverse
 
 from advisory_board.models import DownloadLog
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage_backend")]
 
 
 def delete_file(document):

@@ -1,7 +1,11 @@
+"""Backup and restore carry the database and every uploaded file: from and into the local disk or
+the object store's bucket."""
+
 import hashlib
 import io
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -9,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from ..factories import restore_migration_data
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("storage_backend")]
 
 
 def dump():
@@ -34,12 +38,33 @@ def files():
     }
 
 
-def test_backup_and_restore_round_trip(settings, tmp_path):
+def remove_files():
+    for path in Path(settings.MEDIA_ROOT).rglob("*"):
+        if path.is_file():
+            path.unlink()
+
+
+@pytest.fixture
+def stored(storage_backend, request):
+    """The uploaded files as read past the portal's storage (from the disk, or with boto3 from
+    the bucket), and a way to lose them all."""
+    if storage_backend == "local":
+        return SimpleNamespace(files=files, lose=remove_files)
+    bucket = request.getfixturevalue("s3_storage")
+    return SimpleNamespace(
+        files=lambda: {
+            key: hashlib.sha256(content).hexdigest() for key, content in bucket.objects().items()
+        },
+        lose=bucket.empty,
+    )
+
+
+def test_backup_and_restore_round_trip(settings, tmp_path, stored):
     restore_migration_data()
     settings.DEBUG = True
     call_command("load_demo_content", verbosity=0)
     settings.DEBUG = False
-    data_before, files_before = dump(), files()
+    data_before, files_before = dump(), stored.files()
     assert len(files_before) > 30
 
     target = tmp_path / "sicherung.tar.gz"
@@ -48,13 +73,12 @@ def test_backup_and_restore_round_trip(settings, tmp_path):
     # An empty installation: a migrated database and no uploaded files.
     call_command("flush", interactive=False, verbosity=0)
     restore_migration_data()
-    for path in Path(settings.MEDIA_ROOT).rglob("*"):
-        if path.is_file():
-            path.unlink()
+    stored.lose()
+    assert not stored.files()
 
     call_command("restore", str(target), verbosity=0)
     assert dump() == data_before
-    assert files() == files_before
+    assert stored.files() == files_before
 
     # A second restore into the now filled installation is refused.
     with pytest.raises(CommandError, match="leere Installation"):

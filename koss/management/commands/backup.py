@@ -4,10 +4,12 @@ import tarfile
 import time
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+
+from koss.core.storage import open_stream, stored_names
 
 # Rebuilt by migrate on every installation, so not part of the backup.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
@@ -17,7 +19,8 @@ MEDIA_PREFIX = "media/"
 
 class Command(BaseCommand):
     help = (
-        "Writes a consistent backup of the database and the uploaded files into one .tar.gz file."
+        "Writes a consistent backup of the database and the uploaded files (from the local disk or "
+        "the object store) into one .tar.gz file."
     )
 
     def add_arguments(self, parser):
@@ -40,15 +43,29 @@ class Command(BaseCommand):
                 verbosity=0,
             )
         payload = data.getvalue().encode()
-        media_root = Path(settings.MEDIA_ROOT)
-        files = (
-            sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
-        )
         with tarfile.open(target, "w:gz") as archive:
             info = tarfile.TarInfo(DATA_NAME)
             info.size, info.mtime = len(payload), int(time.time())
             archive.addfile(info, io.BytesIO(payload))
-            for path in files:
-                archive.add(path, arcname=MEDIA_PREFIX + path.relative_to(media_root).as_posix())
+            files = add_stored_files(archive, default_storage)
         objects = len(json.loads(payload))
-        self.stdout.write(f"Sicherung {target}: {objects} Datensätze, {len(files)} Dateien.")
+        self.stdout.write(f"Sicherung {target}: {objects} Datensätze, {files} Dateien.")
+
+
+def add_stored_files(archive, storage):
+    """Every file of the storage, on the local disk or in the bucket, under media/ with its name.
+
+    Files are streamed one by one from the storage into the archive.
+    """
+    files = 0
+    for name in stored_names(storage):
+        try:
+            stream, size = open_stream(storage, name)
+        except FileNotFoundError:
+            continue  # deleted since it was listed: a superseded meeting ZIP
+        with stream:
+            info = tarfile.TarInfo(MEDIA_PREFIX + name)
+            info.size, info.mtime = size, int(storage.get_modified_time(name).timestamp())
+            archive.addfile(info, stream)
+        files += 1
+    return files

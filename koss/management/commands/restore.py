@@ -2,12 +2,14 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from koss.core.cache import start_new_generation
+from koss.core.storage import save_exactly
 from koss.management.commands.backup import DATA_NAME, MEDIA_PREFIX
 from koss.models import Page
 from news.models import Article
@@ -17,7 +19,8 @@ from partners.models import Partner, Region
 class Command(BaseCommand):
     help = (
         "Restores a backup written by `manage.py backup` into an empty installation "
-        "(run `manage.py migrate` first)."
+        "(run `manage.py migrate` first); the files go into the configured storage, the local "
+        "disk or the object store."
     )
 
     def add_arguments(self, parser):
@@ -28,7 +31,6 @@ class Command(BaseCommand):
             raise CommandError(
                 "Die Datenbank enthält schon Inhalte; eine Sicherung wird nur in eine leere Installation eingespielt."
             )
-        media_root = Path(settings.MEDIA_ROOT)
         with tarfile.open(source, "r:gz") as archive, tempfile.TemporaryDirectory() as workdir:
             # The "data" filter refuses absolute paths, "..", links and devices.
             archive.extractall(workdir, filter="data")
@@ -42,11 +44,13 @@ class Command(BaseCommand):
                 Page.objects.all().delete()
                 call_command("loaddata", str(data), verbosity=0)
             files = 0
-            for path in (Path(workdir) / MEDIA_PREFIX).rglob("*"):
+            media = Path(workdir) / MEDIA_PREFIX
+            for path in sorted(media.rglob("*")):
                 if path.is_file():
-                    destination = media_root / path.relative_to(Path(workdir) / MEDIA_PREFIX)
-                    destination.parent.mkdir(parents=True, exist_ok=True)
-                    destination.write_bytes(path.read_bytes())
+                    with path.open("rb") as handle:
+                        save_exactly(
+                            default_storage, path.relative_to(media).as_posix(), File(handle)
+                        )
                     files += 1
         start_new_generation()
         self.stdout.write(f"Sicherung {source} eingespielt: {files} Dateien.")
