@@ -37,6 +37,10 @@ class QueuedEmailBackend(BaseEmailBackend):
         count = 0
         with transaction.atomic():
             for message in email_messages:
+                if message.attachments:
+                    # Nothing the portal sends has any; storing them is not built, and losing
+                    # them quietly would be worse than refusing.
+                    raise ValueError("Mails with attachments cannot be queued.")
                 html = next(
                     (
                         content

@@ -267,3 +267,13 @@ def test_only_staff_see_the_mails(client, visitor, status):
     if status == 200:
         page = response.content.decode()
         assert "x@example.org" in page and "wartet auf Zustellung" in page
+
+
+def test_a_mail_with_an_attachment_is_refused_not_stripped(db):
+    from django.core.mail import EmailMessage
+
+    message = EmailMessage("Betreff", "Text", None, ["x@example.org"])
+    message.attach("anlage.txt", b"Inhalt", "text/plain")
+    with pytest.raises(ValueError, match="attachments"):
+        message.send()
+    assert not Mail.objects.exists()
