@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import transaction
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,7 @@ from django.utils.translation import ngettext
 
 from koss.core.admin import CheckedFileLinksMixin
 
-from .emails import invite_person, notify_new_documents
+from .emails import invite_person, notice, notice_recipients, notify_new_documents
 from .models import (
     AgendaItem,
     Board,
@@ -173,34 +175,66 @@ class MeetingAdmin(admin.ModelAdmin):
     def reply_count(self, meeting):
         return meeting.attending_count
 
-    @admin.action(
-        description=_("Unveröffentlichte Dokumente veröffentlichen und Mitglieder benachrichtigen")
-    )
+    @admin.action(description=_("Dokumente veröffentlichen und Mitglieder benachrichtigen …"))
     def publish_documents(self, request, queryset):
-        now = timezone.now()
-        for meeting in queryset:
-            with transaction.atomic():
-                documents = list(
-                    meeting.documents.select_for_update()
-                    .order_by("pk")
-                    .filter(notified_at__isnull=True)
-                    .exclude(visibility=Document.Visibility.STAFF)
-                )
-                if not documents:
-                    continue
-                for document in documents:
-                    document.published_at = document.published_at or now
-                    document.notified_at = now
-                Document.objects.bulk_update(documents, ["published_at", "notified_at"])
-                recipients = notify_new_documents(request, meeting, documents)
+        """First a page to confirm what is published and who is told; only what is confirmed
+        there is published, and the notices are queued with it."""
+        if len(queryset) != 1:
             self.message_user(
                 request,
-                _(
-                    "%(meeting)s: %(documents)d Dokument(e) veröffentlicht, %(recipients)d Mitglied(er) benachrichtigt."
-                )
-                % {"meeting": meeting, "documents": len(documents), "recipients": recipients},
-                messages.SUCCESS,
+                _("Bitte wählen Sie genau eine Sitzung aus, deren Dokumente Sie veröffentlichen."),
+                messages.WARNING,
             )
+            return None
+        (meeting,) = queryset
+        waiting = (
+            meeting.documents.filter(notified_at__isnull=True)
+            .exclude(visibility=Document.Visibility.STAFF)
+            .order_by("pk")
+        )
+        if "bestaetigt" not in request.POST:
+            documents = list(waiting)
+            subject, body = notice(meeting, documents)
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Dokumente veröffentlichen und benachrichtigen"),
+                "opts": self.model._meta,
+                "meeting": meeting,
+                "documents": documents,
+                "recipients": list(notice_recipients(meeting).items()),
+                "subject": subject,
+                "body": body,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/advisory_board/meeting/publish_documents.html", context
+            )
+        chosen = [value for value in request.POST.getlist("dokument") if value.isdigit()]
+        now = timezone.now()
+        with transaction.atomic():
+            documents = list(waiting.select_for_update().filter(pk__in=chosen))
+            for document in documents:
+                document.published_at = document.published_at or now
+                document.notified_at = now
+            Document.objects.bulk_update(documents, ["published_at", "notified_at"])
+            recipients = notify_new_documents(request, meeting, documents) if documents else 0
+        if not documents:
+            self.message_user(
+                request, _("Kein Dokument ausgewählt: nichts veröffentlicht."), messages.WARNING
+            )
+            return None
+        published = ngettext(
+            "%(count)d Dokument veröffentlicht",
+            "%(count)d Dokumente veröffentlicht",
+            len(documents),
+        ) % {"count": len(documents)}
+        queued = ngettext(
+            "%(count)d Benachrichtigung wird versandt",
+            "%(count)d Benachrichtigungen werden versandt",
+            recipients,
+        ) % {"count": recipients}
+        self.message_user(request, f"{meeting}: {published}, {queued}.", messages.SUCCESS)
+        return None
 
 
 class AgendaItemChoiceField(forms.ModelChoiceField):

@@ -51,26 +51,41 @@ def invite_person(request, person):
     message.send()
 
 
-def notify_new_documents(request, meeting, documents):
-    """One e-mail per current member of the meeting's board, listing the new documents."""
-    recipients = sorted(
-        {
-            membership.person.email or membership.person.user.email
-            for membership in Membership.objects.current()
-            .filter(board=meeting.board, person__user__is_active=True)
-            .select_related("person__user")
-        }
-        - {""}
+def notice_recipients(meeting):
+    """The people a notice about the meeting's documents goes to: the board's current members
+    with an active login, one each, ordered by name."""
+    people = {}
+    memberships = (
+        Membership.objects.current()
+        .filter(board=meeting.board, person__user__is_active=True)
+        .select_related("person__user")
+        .order_by("person__last_name", "person__first_name")
     )
-    links = [(document, public_url(document.get_absolute_url())) for document in documents]
+    for membership in memberships:
+        person = membership.person
+        address = person.email or person.user.email
+        if address:
+            people.setdefault(address.lower(), person)
+    return people
+
+
+def notice(meeting, documents):
+    """Subject and text of the notice about new documents, as every member receives it."""
     context = {
         "meeting": meeting,
-        "links": links,
+        "links": [(document, public_url(document.get_absolute_url())) for document in documents],
         "meeting_url": public_url(meeting.get_absolute_url()),
+        "calendar_url": public_url(reverse("advisory_board:meeting_calendar", args=[meeting.pk])),
     }
     subject = render_to_string("advisory_board/email/new_documents_subject.txt", context).strip()
     body = render_to_string("advisory_board/email/new_documents_message.txt", context)
+    return subject, body
 
-    for recipient in recipients:
-        send_mail(subject, body, None, [recipient])
+
+def notify_new_documents(request, meeting, documents):
+    """One e-mail per current member of the meeting's board, listing the new documents."""
+    subject, body = notice(meeting, documents)
+    recipients = notice_recipients(meeting)
+    for address in recipients:
+        send_mail(subject, body, None, [address])
     return len(recipients)

@@ -324,7 +324,16 @@ def publish(staff, title):
     )
     url = f"{A}/verwaltung/advisory_board/meeting/"
     staff.get(url)
-    return staff.post(url, {"action": "publish_documents", "_selected_action": str(meeting.pk)})
+    waiting = meeting.documents.filter(notified_at__isnull=True).exclude(visibility="redaktion")
+    return staff.post(
+        url,
+        {
+            "action": "publish_documents",
+            "_selected_action": str(meeting.pk),
+            "bestaetigt": "1",
+            "dokument": [str(pk) for pk in waiting.values_list("pk", flat=True)],
+        },
+    )
 
 
 def add_members(count):

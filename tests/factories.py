@@ -222,3 +222,14 @@ NO_EARLIER_VERSIONS = {
     "versions-MIN_NUM_FORMS": "0",
     "versions-MAX_NUM_FORMS": "1000",
 }
+
+
+def publish_and_notify(client, meeting, only=None):
+    """Staff's "publish and notify" for the meeting: the confirmation page, then confirming the
+    preselected documents (or only those given). Returns the confirmation page's response."""
+    url = "/verwaltung/advisory_board/meeting/"
+    action = {"action": "publish_documents", "_selected_action": [meeting.pk]}
+    page = client.post(url, action)
+    chosen = only if only is not None else page.context["documents"]
+    client.post(url, {**action, "bestaetigt": "1", "dokument": [d.pk for d in chosen]})
+    return page

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from advisory_board.models import Document, DocumentVersion, Person
 
-from ..factories import NO_EARLIER_VERSIONS, login_as, make_document
+from ..factories import NO_EARLIER_VERSIONS, login_as, make_document, publish_and_notify
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +62,7 @@ def test_publishing_documents_mails_each_current_member_once(
     make_document(meeting, "Nur intern", visibility="redaktion", released=False)
     login_as(client, world["users"]["staff"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/verwaltung/advisory_board/meeting/",
-            {"action": "publish_documents", "_selected_action": [meeting.pk]},
-        )
+        publish_and_notify(client, meeting)
     recipients = sorted(address for message in mail.outbox for address in message.to)
     assert recipients == ["mitglied@example.org"]
     body = mail.outbox[0].body
@@ -77,10 +74,7 @@ def test_publishing_documents_mails_each_current_member_once(
     # Running the action again sends nothing new.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            "/verwaltung/advisory_board/meeting/",
-            {"action": "publish_documents", "_selected_action": [meeting.pk]},
-        )
+        publish_and_notify(client, meeting)
     assert not [m for m in mail.outbox if "Neue Einladung" in m.body]
 
 

@@ -112,11 +112,11 @@ def board_of(db):
 
 def publish(client, meeting):
     login_as(client, make_staff())
+    url = "/verwaltung/advisory_board/meeting/"
+    action = {"action": "publish_documents", "_selected_action": [meeting.pk]}
+    chosen = [d.pk for d in client.post(url, action).context["documents"]]
     started = time.perf_counter()
-    response = client.post(
-        "/verwaltung/advisory_board/meeting/",
-        {"action": "publish_documents", "_selected_action": [meeting.pk]},
-    )
+    response = client.post(url, {**action, "bestaetigt": "1", "dokument": chosen})
     return response, time.perf_counter() - started
 
 
