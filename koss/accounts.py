@@ -104,9 +104,9 @@ class AccountAdapter(DefaultAccountAdapter):
         a mail needs no request, so that a background task can send it too."""
         context = {
             "email": email,
+            **context,
             "current_site": portal_site(),
             "site_url": public_url(""),
-            **context,
         }
         self.render_mail(template_prefix, email, context).send()
 
