@@ -23,8 +23,21 @@ class PageAdmin(ProseEditorAdminMixin, admin.ModelAdmin):
         return False
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A record the portal writes itself: staff read it, nobody adds, edits or deletes one."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):
+class LogEntryAdmin(RecordAdmin):
     """Who changed what in the admin: Django records it; staff read it here."""
 
     list_display = [
@@ -40,18 +53,9 @@ class LogEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "action_time"
     list_select_related = ["user", "content_type"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Mail)
-class MailAdmin(admin.ModelAdmin):
+class MailAdmin(RecordAdmin):
     """What the portal sent to whom, what still waits, and what failed."""
 
     list_display = ["created_at", "recipient", "subject", "status", "attempts", "sent_at"]
@@ -72,15 +76,6 @@ class MailAdmin(admin.ModelAdmin):
         "body",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Gescheiterte E-Mails erneut zustellen"))
     def deliver_again(self, request, queryset):

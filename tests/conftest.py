@@ -170,7 +170,7 @@ def pytest_configure(config):
     )
 
 
-def _free_port():
+def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -206,7 +206,7 @@ class S3Server:
 @pytest.fixture(scope="session")
 def s3_server(tmp_path_factory):
     """moto's S3-compatible server on a free port of 127.0.0.1, for the whole session."""
-    port = _free_port()
+    port = free_port()
     endpoint_url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("moto") / "server.log"
     with log_path.open("wb") as log:

@@ -51,7 +51,7 @@ def open_seekable(storage, name):
     return io.BufferedReader(_RangeReader(stored_object), RANGE_BUFFER)
 
 
-def stored_names(storage, directory=""):
+def all_stored_names(storage, directory=""):
     """The names of all files in the storage (below `directory`), in a stable order."""
     try:
         directories, files = storage.listdir(directory)
@@ -61,7 +61,7 @@ def stored_names(storage, directory=""):
     for filename in sorted(files):
         yield posixpath.join(directory, filename)
     for subdirectory in sorted(directories):
-        yield from stored_names(storage, posixpath.join(directory, subdirectory))
+        yield from all_stored_names(storage, posixpath.join(directory, subdirectory))
 
 
 def save_exactly(storage, name, content):

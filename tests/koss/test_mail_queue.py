@@ -3,7 +3,6 @@ request, nothing is lost while the mail server or the worker is away, nothing is
 
 import asyncio
 import datetime
-import socket
 import statistics
 import time
 
@@ -21,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from koss.models import Mail
 
+from ..conftest import free_port
 from ..factories import (
     login_as,
     make_board,
@@ -45,12 +45,6 @@ class Recorder:
             await asyncio.sleep(self.delay)
         self.received.extend(envelope.rcpt_tos)
         return "250 OK"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SmtpServer:

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from koss.core.storage import open_stream, stored_names
+from koss.core.storage import all_stored_names, open_stream
 
 # Rebuilt by migrate on every installation, so not part of the backup.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
@@ -58,7 +58,7 @@ def add_stored_files(archive, storage):
     Files are streamed one by one from the storage into the archive.
     """
     files = 0
-    for name in stored_names(storage):
+    for name in all_stored_names(storage):
         try:
             stream, size = open_stream(storage, name)
         except FileNotFoundError:
