@@ -219,6 +219,7 @@ class TestPasswordReset:
             counts.append(len(queries))
         assert counts[0] == counts[1]
 
+    @pytest.mark.timing
     def test_the_response_times_are_within_a_few_milliseconds(self, member, settings):
         settings.ACCOUNT_RATE_LIMITS = False
         times = {member.email: [], "unbekannt@example.org": []}
