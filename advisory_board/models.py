@@ -501,6 +501,7 @@ class DownloadLog(models.Model):
     )
     version = models.PositiveSmallIntegerField(_("Fassung"))
     via_zip = models.BooleanField(_("als ZIP"), default=False)
+    via_book = models.BooleanField(_("in der Sitzungsmappe"), default=False)
     downloaded_at = models.DateTimeField(_("heruntergeladen am"), auto_now_add=True, db_index=True)
 
     class Meta:

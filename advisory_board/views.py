@@ -21,6 +21,7 @@ from koss.core.validators import document_content_type
 
 from .archives import meeting_archive
 from .calendars import meetings_calendar
+from .meeting_book import build_meeting_book, meeting_book
 from .models import (
     Board,
     Document,
@@ -251,7 +252,7 @@ def document_version(request, pk, version):
     return response
 
 
-def log_downloads(request, documents, *, via_zip=False, version=None):
+def log_downloads(request, documents, *, via_zip=False, via_book=False, version=None):
     """Record the documents of a response that sends them; a HEAD request sends no file.
 
     `version` is that of an earlier file; by default the documents' current one.
@@ -265,6 +266,7 @@ def log_downloads(request, documents, *, via_zip=False, version=None):
             user=user,
             version=document.version if version is None else version,
             via_zip=via_zip,
+            via_book=via_book,
         )
         for document in documents
     )
@@ -302,6 +304,43 @@ def zip_audience(user, meeting):
     if meeting.board_id in current_member(user)[1]:
         return "mitglieder"
     return "oeffentlich"
+
+
+@login_required
+@never_cache
+def meeting_book_download(request, pk):
+    """The meeting book of what the reader may see, for the board's current members and staff."""
+    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    audience = zip_audience(request.user, meeting)
+    if audience == "oeffentlich":
+        raise Http404
+    documents = list(
+        Document.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .select_related("agenda_item")
+        .defer("text", "search_vector")
+    )
+    if not documents:
+        raise Http404
+    book, included = meeting_book(meeting, documents, audience)
+    if book is None:
+        build_meeting_book.enqueue(meeting.pk, audience, [document.pk for document in documents])
+        # Built by now when tasks run at once (make run); otherwise a worker builds it soon.
+        book, included = meeting_book(meeting, documents, audience)
+    if book is None:
+        response = render(
+            request, "advisory_board/meeting_book_pending.html", {"meeting": meeting}, status=202
+        )
+        response["Retry-After"] = "10"
+        return response
+    response = file_response(
+        book,
+        content_type="application/pdf",
+        public=False,
+        filename=f"beirat-sitzung-{meeting.number:02d}-sitzungsmappe.pdf",
+    )
+    log_downloads(request, included, via_book=True)
+    return response
 
 
 @login_required
