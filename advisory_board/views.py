@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 from collections import defaultdict
 from functools import cache
 
@@ -37,7 +38,7 @@ from .models import (
 VISIT_GAP = datetime.timedelta(minutes=30)
 # How precisely the end of a visit is recorded.
 VISIT_RESOLUTION = datetime.timedelta(minutes=1)
-NEW_DOCUMENTS_LIMIT = 20
+NEW_DOCUMENTS_LIMIT = 10
 PAST_MEETINGS_PER_PAGE = 12
 
 
@@ -152,9 +153,14 @@ def meeting_detail(request, pk):
 @never_cache
 def members_area(request):
     user = request.user
-    person, boards = current_member(user)
-    if person is None:
-        person = current_person(user)  # a former member or staff
+    memberships = list(Membership.objects.current_of(user).select_related("person"))
+    person = memberships[0].person if memberships else current_person(user)
+    boards = {membership.board_id for membership in memberships}
+    joined_on = {}
+    for membership in memberships:
+        joined_on[membership.board_id] = min(
+            membership.starts_on, joined_on.get(membership.board_id, membership.starts_on)
+        )
     if has_staff_rights(user):
         boards |= set(Board.objects.filter(is_current=True).values_list("pk", flat=True))
     context = {"person": person, "is_member": bool(boards), "former_member": False}
@@ -172,17 +178,25 @@ def members_area(request):
     )
     first_visit = person is not None and person.last_visit_at is None
     if person:
-        record_visit(person, now)
+        record_visit(person, request.session.session_key, now)
     seen_until = person.seen_until if person else None
-    new_documents = documents.order_by("-changed_at")
-    if seen_until:
-        new_documents = new_documents.filter(changed_at__gt=seen_until)
+    show_all = request.GET.get("alle") == "1"
+    new_documents = documents.new_since(seen_until, joined_on)
+    if not show_all:
+        # One more than shown tells whether there are more, without counting them.
+        new_documents = new_documents[: NEW_DOCUMENTS_LIMIT + 1]
+    new_documents = list(new_documents)
     context.update(
         {
             "first_visit": first_visit,
             "next_meeting": next_meeting,
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
-            "new_documents": new_documents[:NEW_DOCUMENTS_LIMIT],
+            "seen_until": seen_until,
+            "show_all": show_all,
+            "more_new_documents": len(new_documents) > NEW_DOCUMENTS_LIMIT and not show_all,
+            "new_by_meeting": by_meeting(
+                new_documents if show_all else new_documents[:NEW_DOCUMENTS_LIMIT]
+            ),
             "past_meetings": meetings.past().order_by("-starts_at")[:8],
             "calendar_url": (
                 request.build_absolute_uri(
@@ -196,17 +210,28 @@ def members_area(request):
     return render(request, "advisory_board/members.html", context)
 
 
-def record_visit(person, now):
-    """Documents are new if they changed after the previous visit: the same on every page of a
-    visit. A visit ends after VISIT_GAP without a page view."""
-    if person.last_visit_at is None or now - person.last_visit_at > VISIT_GAP:
-        # A new visit: what came before the last one is no longer new. On the first visit
-        # everything stays new.
-        person.seen_until = person.last_visit_at
-    elif now - person.last_visit_at < VISIT_RESOLUTION:
+def by_meeting(documents):
+    """The documents grouped by meeting: (meeting, documents) in the order of the documents."""
+    groups = {}
+    for document in documents:
+        groups.setdefault(document.meeting, []).append(document)
+    return list(groups.items())
+
+
+def record_visit(person, session_key, now):
+    """Documents are new if they appeared after the previous visit ended: the same on every page
+    of a visit. A visit is a login session; it ends early after VISIT_GAP without a page view."""
+    session = hashlib.sha256((session_key or "").encode()).hexdigest()[:32]
+    last = person.last_visit_at
+    if last is None or person.visit_session != session or now - last > VISIT_GAP:
+        # A new visit: what appeared before the last one ended is no longer new. Before the
+        # first visit, everything since the membership began is new.
+        person.seen_until = last
+        person.visit_session = session
+    elif now - last < VISIT_RESOLUTION:
         return  # the same visit, recorded moments ago: no write for every page view
     person.last_visit_at = now
-    person.save(update_fields=["seen_until", "last_visit_at"])
+    person.save(update_fields=["seen_until", "last_visit_at", "visit_session"])
 
 
 @never_cache
