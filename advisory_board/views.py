@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from koss.core.cache import KeptCountPaginator, public_page
 from koss.core.files import file_response
+from koss.core.links import public_url
 from koss.core.querysets import has_staff_rights
 from koss.core.validators import document_content_type
 
@@ -198,15 +199,12 @@ def members_area(request):
                 new_documents if show_all else new_documents[:NEW_DOCUMENTS_LIMIT]
             ),
             "past_meetings": meetings.past().order_by("-starts_at")[:8],
-            "calendar_url": (
-                request.build_absolute_uri(
-                    reverse("advisory_board:personal_calendar", args=[person.calendar_token])
-                )
-                if person and person.calendar_token
-                else None
-            ),
         }
     )
+    if person and person.calendar_token:
+        url = public_url(reverse("advisory_board:personal_calendar", args=[person.calendar_token]))
+        # webcal:// hands the address to the calendar app, which fetches it over https.
+        context.update({"calendar_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]})
     return render(request, "advisory_board/members.html", context)
 
 
