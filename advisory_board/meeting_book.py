@@ -12,6 +12,7 @@ task has run when enqueue() returns.
 import dataclasses
 import datetime
 import hashlib
+import html
 import io
 import json
 import logging
@@ -20,7 +21,6 @@ import posixpath
 import shutil
 import tempfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.files import File
@@ -221,6 +221,11 @@ def read_document(document, directory):
     return entry
 
 
+def escape(text):
+    """Text for ReportLab's paragraph markup."""
+    return html.escape(str(text), quote=False)
+
+
 STYLES = {
     "title": ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=22, leading=27),
     "board": ParagraphStyle("board", fontName="Helvetica", fontSize=13, leading=17),
@@ -238,7 +243,8 @@ STYLES = {
 
 def render_cover(meeting, agenda, entries):
     """The cover as PDF bytes. It lists each document with its first page in the book, which
-    depends on the cover's own length: rendered until that length holds (twice, as a rule)."""
+    depends on the cover's own length: rendered until that length holds (twice, as a rule). Larger
+    page numbers never shorten the cover, so the length only grows and the loop ends."""
     cover_pages = 1
     while True:
         page = cover_pages + 1
@@ -344,10 +350,10 @@ def document_line(entry):
     if entry.reader is not None:
         where = _("ab Seite %(page)s") % {"page": entry.first_page}
         return Paragraph(f"{title} – {escape(where)}", STYLES["document"])
-    link = escape(public_url(document.get_absolute_url()), {'"': "&quot;"})
+    link = html.escape(public_url(document.get_absolute_url()))
     return Paragraph(
         f"{title} ({escape(str(document.type_label))}) – <i>{escape(entry.problem)}</i>: "
-        f'<link href="{link}" color="blue"><u>{escape(link)}</u></link>',
+        f'<link href="{link}" color="blue"><u>{link}</u></link>',
         STYLES["document"],
     )
 

@@ -320,8 +320,8 @@ def meeting_zip(request, pk):
 
 
 def zip_audience(user, meeting):
-    """Whose archive of the meeting a user gets: it names the stored ZIP, while its content
-    always follows Document.objects.visible_to()."""
+    """Whose archive or book of the meeting a user gets: it names the stored file, while its
+    content always follows Document.objects.visible_to()."""
     if has_staff_rights(user):
         return "redaktion"
     if meeting.board_id in current_member(user)[1]:
