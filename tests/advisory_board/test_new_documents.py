@@ -77,7 +77,12 @@ def test_a_document_released_after_the_visit_is_new_though_uploaded_before(world
     with time_machine.travel(start + datetime.timedelta(hours=1), tick=False):
         Document.objects.filter(pk=draft.pk).update(published_at=timezone.now())
     with time_machine.travel(start + datetime.timedelta(hours=2), tick=False):
-        assert draft.title in new_section(new_session(world).get(URL))
+        client = new_session(world)
+        assert draft.title in new_section(client.get(URL))
+        # The meeting page marks it as new, too.
+        page = client.get(world["meeting"].get_absolute_url()).content.decode()
+        entry = page[page.index(draft.title) :]
+        assert "badge--new" in entry[: entry.index("</li>")]
 
 
 def test_documents_from_before_the_membership_began_are_not_new(world, start):
