@@ -321,8 +321,8 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
 
 @admin.register(DownloadLog)
 class DownloadLogAdmin(admin.ModelAdmin):
-    list_display = ["downloaded_at", "document", "user", "version", "via_zip"]
-    list_filter = ["via_zip", "document__meeting"]
+    list_display = ["downloaded_at", "document", "user", "version", "via_zip", "via_book"]
+    list_filter = ["via_zip", "via_book", "document__meeting"]
     search_fields = ["document__title", "user__email"]
     date_hierarchy = "downloaded_at"
     list_select_related = ["document", "user"]

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +99,9 @@ class Person(models.Model):
         _("Dokumente gesehen bis"), null=True, blank=True, editable=False
     )
     last_visit_at = models.DateTimeField(_("letzter Besuch"), null=True, blank=True, editable=False)
+    # Which login session the visit of last_visit_at belongs to (a hash of the session key): a
+    # new session is a new visit.
+    visit_session = models.CharField(max_length=64, blank=True, editable=False)
     calendar_token = models.CharField(
         _("Kalender-Schlüssel"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
@@ -317,6 +322,26 @@ class DocumentQuerySet(models.QuerySet):
             visible |= Q(visibility=Document.Visibility.MEMBERS, meeting__board__in=boards)
         return released.filter(visible)
 
+    def new_since(self, seen_until, joined_on):
+        """What the members' area calls new, the newest first: documents that appeared (were
+        uploaded or released, whichever came later) after the end of the reader's previous visit,
+        `seen_until` (None before the first), but not before the reader joined the meeting's
+        board. `joined_on` maps board ids to the date the reader's membership began."""
+        documents = self.annotate(
+            appeared_at=Greatest("changed_at", Coalesce("published_at", "changed_at"))
+        )
+        if seen_until is not None:
+            documents = documents.filter(appeared_at__gt=seen_until)
+        if joined_on:
+            since_joining = ~Q(meeting__board__in=list(joined_on))
+            for board_id, starts_on in joined_on.items():
+                joined_at = timezone.make_aware(
+                    datetime.datetime.combine(starts_on, datetime.time())
+                )
+                since_joining |= Q(meeting__board=board_id, appeared_at__gte=joined_at)
+            documents = documents.filter(since_joining)
+        return documents.order_by("-appeared_at", "-pk")
+
 
 class Document(UploadedFile):
     class Kind(models.TextChoices):
@@ -501,6 +526,7 @@ class DownloadLog(models.Model):
     )
     version = models.PositiveSmallIntegerField(_("Fassung"))
     via_zip = models.BooleanField(_("als ZIP"), default=False)
+    via_book = models.BooleanField(_("in der Sitzungsmappe"), default=False)
     downloaded_at = models.DateTimeField(_("heruntergeladen am"), auto_now_add=True, db_index=True)
 
     class Meta:
