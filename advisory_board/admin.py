@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -66,20 +67,16 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = [
-        "last_name",
-        "first_name",
-        "role",
-        "organisation",
-        "is_member",
-        "has_login",
-        "last_visit_at",
-    ]
+    # One name column, so that role, organisation and membership fit 1280 px.
+    list_display = ["name", "role", "organisation", "is_member", "has_login", "last_visit_at"]
     search_fields = ["last_name", "first_name", "email", "memberships__organisation"]
     list_filter = ["memberships__board", "memberships__role"]
     readonly_fields = ["user", "last_visit_at", "seen_until"]
     inlines = [MembershipInline]
     actions = ["send_invitation"]
+
+    class Media:
+        css = {"all": ["css/admin-board.css"]}
 
     def get_queryset(self, request):
         # One query for the people and one for all their memberships, however long the list.
@@ -101,6 +98,10 @@ class PersonAdmin(admin.ModelAdmin):
             m for m in memberships if m.starts_on <= today and (not m.ends_on or m.ends_on >= today)
         ]
         return (current or memberships or [None])[0]
+
+    @admin.display(description=_("Name"), ordering="last_name")
+    def name(self, person):
+        return f"{person.last_name}, {person.first_name}"
 
     @admin.display(description=_("Rolle"))
     def role(self, person):
@@ -174,6 +175,13 @@ class AgendaItemInline(admin.TabularInline):
     }
 
 
+def published_on(document):
+    """The day a document is (or will be) released, short, for lists and rows."""
+    if document.published_at is None:
+        return "–"
+    return date_format(timezone.localtime(document.published_at), "SHORT_DATE_FORMAT")
+
+
 def document_url(file):
     return file.instance.get_absolute_url()
 
@@ -186,9 +194,13 @@ class DocumentInline(CheckedFileLinksMixin, admin.TabularInline):
     formset = DocumentInlineFormSet
     file_urls = {"file": document_url}
     extra = 0
-    fields = ["kind", "title", "top", "visibility", "file", "published_at", "notified_at"]
-    readonly_fields = ["published_at", "notified_at"]
+    fields = ["kind", "title", "top", "visibility", "file", "published_on"]
+    readonly_fields = ["published_on"]
     show_change_link = True
+
+    @admin.display(description=_("veröffentlicht"))
+    def published_on(self, document):
+        return published_on(document)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("agenda_item")
@@ -201,7 +213,8 @@ class ReplyInline(ReadOnlyInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "board", "location", "status", "reply_summary"]
+    # The board is a filter, not a column: the list fits 1280 px beside the menu and filters.
+    list_display = ["__str__", "location", "status", "reply_summary"]
     list_filter = ["board", "status"]
     search_fields = ["location", "public_summary", "agenda_items__title"]
     date_hierarchy = "starts_at"
@@ -411,15 +424,8 @@ class DocumentVersionInline(ReadOnlyInline):
 class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     form = DocumentAdminForm
     file_urls = {"file": document_url}
-    list_display = [
-        "title",
-        "meeting",
-        "kind",
-        "visibility",
-        "version",
-        "published_at",
-        "download_count",
-    ]
+    # Kind and version are filters and on the document's page: the list fits 1280 px.
+    list_display = ["title", "meeting", "visibility", "published_on", "download_count"]
     list_filter = ["visibility", "kind", "meeting__board"]
     search_fields = ["title"]
     list_select_related = ["meeting"]
@@ -427,8 +433,15 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     autocomplete_fields = ["meeting"]
     inlines = [DocumentVersionInline]
 
+    class Media:
+        css = {"all": ["css/admin-board.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(downloads_total=Count("downloads"))
+
+    @admin.display(description=_("veröffentlicht"), ordering="published_at")
+    def published_on(self, document):
+        return published_on(document)
 
     @admin.display(description=_("Downloads"), ordering="downloads_total")
     def download_count(self, document):

@@ -60,7 +60,7 @@ def test_the_notice_carries_the_meeting_as_a_calendar_entry(announced):
     assert "TOP 1: Begrüßung" in str(event["description"])
 
 
-def test_the_calendar_entry_is_stored_with_the_queued_mail(announced):
-    meeting, _message = announced
+@pytest.mark.usefixtures("announced")
+def test_the_calendar_entry_is_stored_with_the_queued_mail():
     (queued,) = Mail.objects.all()
     assert [a["filename"] for a in queued.attachments] == ["beirat-sitzung-05.ics"]
