@@ -77,17 +77,22 @@ def notice(meeting, documents):
         "links": [(document, public_url(document.get_absolute_url())) for document in documents],
         "meeting_url": public_url(meeting.get_absolute_url()),
         "calendar_url": public_url(reverse("advisory_board:meeting_calendar", args=[meeting.pk])),
+        "calendar_filename": calendar_filename(meeting),
     }
     subject = render_to_string("advisory_board/email/new_documents_subject.txt", context).strip()
     body = render_to_string("advisory_board/email/new_documents_message.txt", context)
     return subject, body
 
 
+def calendar_filename(meeting):
+    return f"beirat-sitzung-{meeting.number:02d}.ics"
+
+
 def calendar_attachment(meeting):
     """The meeting as an iCalendar file: name, content and type of the notice's attachment."""
     calendar = meetings_calendar(None, [meeting], str(meeting), with_agenda=True)
     return (
-        f"beirat-sitzung-{meeting.number:02d}.ics",
+        calendar_filename(meeting),
         calendar.to_ical().decode(),
         "text/calendar",
     )

@@ -40,6 +40,7 @@ def test_the_notice_names_date_time_place_and_links_in_formal_german(announced):
     assert "Samstag, 16. Januar 2027 um 14:00 Uhr, Ort: Erfurt, Thüringer Staatskanzlei" in body
     assert f"https://koss.example.org{meeting.get_absolute_url()}" in body
     assert "Einladung zur 5. Sitzung" in body
+    assert "im Anhang (beirat-sitzung-05.ics)" in body
     # Grammar: the board's name is never put into a wrong genitive.
     assert "des Beirat " not in body and "des Beirat " not in message.subject
     assert " du " not in body and " dein" not in body.lower()
