@@ -329,6 +329,8 @@ class Meeting(models.Model):
     def prepare_next(self):
         """Save the following meeting with this meeting's agenda as its standing items: every
         item, title and explanation, in order; staff delete or change what does not recur."""
+        # Two staff members preparing at once wait for each other instead of taking one number.
+        Board.objects.select_for_update().filter(pk=self.board_id).first()
         meeting = self.following()
         meeting.save()
         AgendaItem.objects.bulk_create(

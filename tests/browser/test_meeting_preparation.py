@@ -31,6 +31,9 @@ STANDING_ITEMS = [
     "Verschiedenes",
 ]
 # The goal of the journey: at most 8 clicks, and one screen of work plus the confirmation.
+# The same journey on the admin before the meeting tools, counted the same way: 13 clicks,
+# 22 entries, 6 page loads (list, add form, change form to tie the documents to their items,
+# list to choose the action, confirmation, list), with the meeting page 1,456 px wide.
 MAX_CLICKS = 8
 
 
