@@ -245,8 +245,9 @@ class MeetingAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # "9", "9. Sitzung", "16.01.2027": by number and German date, besides the text fields.
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        by_number_or_date = queryset.matching(search_term)
-        return results | by_number_or_date, may_have_duplicates
+        found = results | queryset.matching(search_term)
+        # Combining drops the default ordering, which the autocomplete's pages rely on.
+        return found.order_by(*Meeting._meta.ordering, "pk"), may_have_duplicates
 
     def get_changeform_initial_data(self, request):
         """A new meeting starts as the current board's next: number, place and time suggested
