@@ -1,13 +1,8 @@
-"""iCalendar feeds of board meetings (RFC 5545, via the icalendar package)."""
+"""iCalendar feeds of board meetings (koss.core.calendars)."""
 
 import datetime
-from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.utils import timezone
-from icalendar import Calendar, Event
-
-from koss.core.links import public_url
+from koss.core.calendars import new_calendar, new_event
 
 DEFAULT_DURATION = datetime.timedelta(hours=3)
 STATUS = {"geplant": "CONFIRMED", "stattgefunden": "CONFIRMED", "abgesagt": "CANCELLED"}
@@ -15,35 +10,24 @@ STATUS = {"geplant": "CONFIRMED", "stattgefunden": "CONFIRMED", "abgesagt": "CAN
 
 def meetings_calendar(request, meetings, name, *, with_agenda=False):
     """The meetings as a calendar; without a request (in a mail) with the portal's public
-    address, which is the feed's too in production, so that both entries are one event."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//LIGA Thüringen//KOSS-Portal//DE")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/Berlin")
-    if request is None:
-        calendar.add("method", "PUBLISH")
-        host = urlsplit(settings.KOSS_BASE_URL).hostname
-        absolute = public_url
-    else:
-        host = request.get_host().split(":")[0]
-        absolute = request.build_absolute_uri
+    address (koss.core.calendars.new_event)."""
+    calendar = new_calendar(name, method="PUBLISH" if request is None else None)
     for meeting in meetings:
-        event = Event()
-        event.add("uid", f"beirat-sitzung-{meeting.pk}@{host}")
-        event.add("dtstamp", timezone.now())
-        event.add("dtstart", meeting.starts_at)
-        event.add("dtend", meeting.ends_at or meeting.starts_at + DEFAULT_DURATION)
-        event.add("summary", f"{meeting.board.name}: {meeting}")
-        event.add("location", meeting.location)
-        event.add("status", STATUS[meeting.status])
-        event.add("url", absolute(meeting.get_absolute_url()))
         description = [meeting.public_summary] if meeting.public_summary else []
         if with_agenda:
             description += [
                 f"TOP {item.position}: {item.title}" for item in meeting.agenda_items.all()
             ]
-        if description:
-            event.add("description", "\n".join(description))
+        event = new_event(
+            request,
+            f"beirat-sitzung-{meeting.pk}",
+            summary=f"{meeting.board.name}: {meeting}",
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at or meeting.starts_at + DEFAULT_DURATION,
+            location=meeting.location,
+            url=meeting.get_absolute_url(),
+            description="\n".join(description),
+        )
+        event.add("status", STATUS[meeting.status])
         calendar.add_component(event)
     return calendar

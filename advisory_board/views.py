@@ -6,7 +6,7 @@ from functools import cache
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from koss.core.cache import KeptCountPaginator, public_page
+from koss.core.calendars import ics_response
 from koss.core.files import file_response
 from koss.core.links import public_url
 from koss.core.querysets import has_staff_rights
@@ -408,12 +409,6 @@ def calendar_token(request):
             _("Ihr persönlicher Kalender-Link ist bereit. Ein früherer Link gilt nicht mehr."),
         )
     return redirect("advisory_board:members")
-
-
-def ics_response(calendar, filename):
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @public_page

@@ -6,4 +6,7 @@ class KossConfig(AppConfig):
     verbose_name = "KOSS-Portal"
 
     def ready(self):
-        from . import accounts  # noqa: F401  (connects the second-factor signal receivers)
+        from . import (
+            accounts,  # noqa: F401  (connects the second-factor signal receivers)
+            checks,  # noqa: F401  (registers the deployment checks of the content)
+        )

@@ -1,5 +1,8 @@
+import re
+
 from django.db import models
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from .core.richtext import RichTextField
@@ -41,6 +44,56 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse(self.URL_NAMES[self.slug])
+
+    @property
+    def text(self):
+        """The lead and body as plain text, with whitespace made single."""
+        return " ".join(strip_tags(f"{self.lead} {self.body}").split())
+
+    @property
+    def has_placeholders(self):
+        """Whether the text still holds a sentence the first content left for the Redaktion."""
+        text = self.text.casefold()
+        return any(marker in text for marker in PLACEHOLDER_MARKERS)
+
+    def missing_parts(self):
+        """What a legal page must name and this one does not (yet): a list of German phrases."""
+        text = self.text
+        return [
+            description
+            for description, pattern in REQUIRED_PARTS.get(self.slug, [])
+            if not re.search(pattern, text, re.IGNORECASE)
+        ]
+
+
+# Phrases of the first content (koss/migrations/0002_initial_pages.py) that stand for text the
+# Redaktion still has to write, in lower case.
+PLACEHOLDER_MARKERS = ("trägt die redaktion", "redaktion ergänzt", "platzhalter")
+
+# A German address ends in a five-digit postal code before the town.
+_ADDRESS = r"\b\d{5}\s+\w"
+# What each legal page has to name (TMG/DDG § 5 and MStV § 18, DSGVO Art. 13, BITV 2.0 § 7),
+# as a description and a pattern the text must match.
+REQUIRED_PARTS = {
+    Page.Slug.IMPRINT: [
+        (_("eine Anschrift mit Postleitzahl und Ort"), _ADDRESS),
+        (_("die inhaltlich verantwortliche Person („Verantwortlich …“)"), r"verantwortlich"),
+    ],
+    Page.Slug.PRIVACY: [
+        (_("die verantwortliche Stelle („Verantwortlich …“)"), r"verantwortlich"),
+        (_("die Anschrift der verantwortlichen Stelle"), _ADDRESS),
+    ],
+    Page.Slug.ACCESSIBILITY: [
+        (
+            _(
+                "die Durchsetzungs- bzw. Schlichtungsstelle: die oder den Landesbeauftragten für "
+                "Menschen mit Behinderungen in Thüringen"
+            ),
+            r"landesbeauftragte\w*\s+für\s+menschen\s+mit\s+behinderungen",
+        ),
+        (_("die Anschrift der Durchsetzungsstelle"), _ADDRESS),
+    ],
+}
 
 
 class Mail(models.Model):

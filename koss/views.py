@@ -26,6 +26,7 @@ from .core.search import search as run_search
 from .models import Page
 
 HOME_NEWS = 3
+HOME_EVENTS = 3
 
 
 @public_page
@@ -40,6 +41,9 @@ def home(request):
         )
 
     latest_news = Article.objects.published().defer("body", "search_vector")[:HOME_NEWS]
+    next_events = (
+        Article.objects.published().upcoming_events().defer("body", "search_vector")[:HOME_EVENTS]
+    )
     next_meeting = (
         Meeting.objects.upcoming().filter(board__is_current=True).select_related("board").first()
     )
@@ -50,6 +54,7 @@ def home(request):
             "partner_count": partner_count,
             "map": network,
             "latest_news": latest_news,
+            "next_events": next_events,
             "next_meeting": next_meeting,
         },
     )

@@ -20,7 +20,7 @@ class AttachmentInline(CheckedFileLinksMixin, admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(CheckedFileLinksMixin, ProseEditorAdminMixin, admin.ModelAdmin):
     file_urls = {"image": lambda file: reverse("news:image", args=[file.instance.slug])}
-    list_display = ["title", "kind", "state", "publish_at", "updated_at"]
+    list_display = ["title", "kind", "state", "publish_at", "starts_at", "updated_at"]
     list_filter = ["status", "kind", "publish_at"]
     search_fields = ["title", "teaser", "body"]
     date_hierarchy = "publish_at"
@@ -32,6 +32,16 @@ class ArticleAdmin(CheckedFileLinksMixin, ProseEditorAdminMixin, admin.ModelAdmi
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "teaser", "body"]}),
+        (
+            _("Veranstaltung"),
+            {
+                "fields": ["starts_at", "ends_at", "location"],
+                "description": _(
+                    "Nur für Veranstaltungshinweise: Beginn und Ort sind dort Pflicht. Die Website "
+                    "zeigt bevorstehende Veranstaltungen zuerst und bietet sie als Kalendereintrag an."
+                ),
+            },
+        ),
         (
             _("Veröffentlichung"),
             {

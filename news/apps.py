@@ -13,3 +13,5 @@ class NewsConfig(AppConfig):
         from .models import Article
 
         register_scheduled_change(Article.objects.next_publication)
+        # An event that is over leaves the upcoming ones on the news list and the home page.
+        register_scheduled_change(Article.objects.next_event_change)

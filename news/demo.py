@@ -131,7 +131,22 @@ ARTICLES = [
         "body": "<p>Dieser Veranstaltungshinweis ist erfunden und zeigt, wie Termine auf der Website "
         "erscheinen.</p>",
         "publish_at": at(2026, 9, 15),
+        # Always ahead of the day the demo content is loaded, at 9:30 to 16:00.
+        "event_in_days": (40, (9, 30), (16, 0)),
+        "location": "Erfurt (erfundener Ort für die Demo)",
         "partners": ["stadtliga-erfurt-demo"],
+    },
+    {
+        "slug": "werkstattgespraech-pflege-demo",
+        "kind": "veranstaltung",
+        "title": "Werkstattgespräch Zukunft der Pflege (Demo)",
+        "teaser": "Fiktiver, vergangener Veranstaltungshinweis: Er steht in der Liste nach den "
+        "bevorstehenden Veranstaltungen.",
+        "body": "<p>Dieser Veranstaltungshinweis ist erfunden.</p>",
+        "publish_at": at(2025, 4, 1),
+        "event": (at(2025, 5, 14, 13), at(2025, 5, 14, 17)),
+        "location": "Online (erfundener Termin für die Demo)",
+        "partners": [],
     },
     {
         "slug": "geplante-meldung-demo",
@@ -156,6 +171,20 @@ ARTICLES = [
 ]
 
 
+def event_dates(entry):
+    """The start and end of a demo event: fixed, or some days after the day of loading."""
+    if "event" in entry:
+        return entry["event"]
+    if "event_in_days" not in entry:
+        return None, None
+    days, start, end = entry["event_in_days"]
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return (
+        datetime.datetime.combine(day, datetime.time(*start), tzinfo=BERLIN),
+        datetime.datetime.combine(day, datetime.time(*end), tzinfo=BERLIN),
+    )
+
+
 def load_demo_content():
     """Articles and their attachments of the demo content; safe to run again."""
     partners = {partner.slug: partner for partner in Partner.objects.all()}
@@ -163,6 +192,7 @@ def load_demo_content():
         publish_at = entry.get("publish_at") or timezone.now() + datetime.timedelta(
             days=entry["publish_in_days"]
         )
+        starts_at, ends_at = event_dates(entry)
         article, _ = Article.objects.update_or_create(
             slug=entry["slug"],
             defaults={
@@ -172,6 +202,9 @@ def load_demo_content():
                 "body": entry["body"],
                 "status": entry.get("status", Article.Status.PUBLISHED),
                 "publish_at": publish_at,
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "location": entry.get("location", ""),
                 "contact_name": "Kompetenzzentrum Strategische Sozialplanung (KOSS)",
             },
         )

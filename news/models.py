@@ -1,6 +1,8 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,30 @@ class ArticleQuerySet(PublishableQuerySet):
             .first()
         )
 
+    def events(self):
+        """Event notices with a date: those that can go into a calendar."""
+        return self.filter(kind=Article.Kind.EVENT, starts_at__isnull=False)
+
+    def upcoming_events(self):
+        """Events that have not ended yet, the next first."""
+        return self.filter(_upcoming_event()).order_by("starts_at", "pk")
+
+    def without_upcoming_events(self):
+        return self.exclude(_upcoming_event())
+
+    def next_event_change(self):
+        """When the next published event ends (or, without an end, begins): from then on it no
+        longer counts as upcoming."""
+        return (
+            self.published()
+            .events()
+            .annotate(over=Coalesce("ends_at", "starts_at"))
+            .filter(over__gt=timezone.now())
+            .order_by("over")
+            .values_list("over", flat=True)
+            .first()
+        )
+
     def about(self, subject):
         """The published articles that name a partner or a board meeting, the latest first."""
         relation = {
@@ -42,6 +68,13 @@ class ArticleQuerySet(PublishableQuerySet):
             .filter(**{relation[subject._meta.label_lower]: subject})
             .only("title", "slug", "kind", "publish_at")
         )
+
+
+def _upcoming_event():
+    now = timezone.now()
+    return Q(kind=Article.Kind.EVENT) & (
+        Q(ends_at__gte=now) | Q(ends_at__isnull=True, starts_at__gte=now)
+    )
 
 
 class Article(models.Model):
@@ -97,6 +130,29 @@ class Article(models.Model):
         blank=True,
         help_text=_("Was das Bild zeigt, für Menschen, die es nicht sehen."),
     )
+    starts_at = models.DateTimeField(
+        _("Beginn der Veranstaltung"),
+        null=True,
+        blank=True,
+        help_text=_("Nur für Veranstaltungshinweise, dort Pflicht: Datum und Uhrzeit des Beginns."),
+    )
+    ends_at = models.DateTimeField(
+        _("Ende der Veranstaltung"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Freiwillig; liegt nach dem Beginn. Bis dahin gilt die Veranstaltung als bevorstehend."
+        ),
+    )
+    location = models.CharField(
+        _("Ort der Veranstaltung"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Nur für Veranstaltungshinweise, dort Pflicht: Haus, Straße und Ort, oder „online“ mit "
+            "dem Hinweis, wie man teilnimmt."
+        ),
+    )
     contact_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
     contact_email = models.EmailField(_("E-Mail der Ansprechperson"), blank=True)
     contact_phone = models.CharField(_("Telefon der Ansprechperson"), max_length=50, blank=True)
@@ -129,6 +185,15 @@ class Article(models.Model):
             models.Index(fields=["status", "-publish_at"]),
             models.Index(fields=["status", "kind", "-publish_at"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="news_article_event_ends_after_it_starts",
+                violation_error_message=_(
+                    "Das Ende der Veranstaltung muss nach dem Beginn liegen."
+                ),
+            )
+        ]
 
     get_kind_display = choice_display(Kind, "kind")
 
@@ -140,10 +205,33 @@ class Article(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.image and not self.image_alt:
-            raise ValidationError(
-                {"image_alt": _("Bitte beschreiben Sie das Bild für Menschen, die es nicht sehen.")}
+            errors["image_alt"] = _(
+                "Bitte beschreiben Sie das Bild für Menschen, die es nicht sehen."
             )
+        if self.kind == self.Kind.EVENT:
+            if not self.starts_at:
+                errors["starts_at"] = _("Bitte geben Sie an, wann die Veranstaltung beginnt.")
+            if not self.location.strip():
+                errors["location"] = _("Bitte geben Sie an, wo die Veranstaltung stattfindet.")
+        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("Das Ende der Veranstaltung muss nach dem Beginn liegen.")
+        elif self.ends_at and not self.starts_at and "starts_at" not in errors:
+            errors["starts_at"] = _("Bitte geben Sie zum Ende auch den Beginn an.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_event(self):
+        """An event notice with a date, which the calendar file and the pages show."""
+        return self.kind == self.Kind.EVENT and self.starts_at is not None
+
+    @property
+    def ends_on_its_first_day(self):
+        return self.ends_at is not None and (
+            timezone.localdate(self.ends_at) == timezone.localdate(self.starts_at)
+        )
 
     @property
     def is_public(self):

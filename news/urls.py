@@ -12,5 +12,6 @@ urlpatterns = [
     path("atom/", public_page(feeds.LatestArticlesAtomFeed()), name="atom"),
     path("<slug:slug>/", views.article_detail, name="detail"),
     path("<slug:slug>/bild/", views.article_image, name="image"),
+    path("<slug:slug>/kalender.ics", views.article_calendar, name="calendar"),
     path("<slug:slug>/anhang/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from koss.core.cache import KeptCountPaginator, filter_query, public_page
+from koss.core.calendars import ics_response, new_calendar, new_event
 from koss.core.files import file_response, image_response
 from koss.core.querysets import has_staff_rights
 
@@ -14,8 +15,11 @@ ARTICLES_PER_PAGE = 10
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
     query = filter_query(request)
+    articles = filterset.qs.defer("body", "search_vector")
+    # Upcoming events come first, above the pages; the rest follows as always, latest first.
+    upcoming_events = list(articles.upcoming_events())
     page = KeptCountPaginator(
-        filterset.qs.defer("body", "search_vector"), ARTICLES_PER_PAGE, vary=["articles", query]
+        articles.without_upcoming_events(), ARTICLES_PER_PAGE, vary=["articles", query]
     ).get_page(request.GET.get("page"))
     return render(
         request,
@@ -24,6 +28,8 @@ def article_list(request):
             "filter": filterset,
             "filter_query": query,
             "page_obj": page,
+            "upcoming_events": upcoming_events if page.number == 1 else [],
+            "article_count": len(upcoming_events) + page.paginator.count,
             "is_filtered": filterset.form.has_changed(),
         },
     )
@@ -62,3 +68,23 @@ def attachment_download(request, slug, pk):
         content_type=attachment.content_type,
         public=attachment.article.is_public,
     )
+
+
+@public_page
+def article_calendar(request, slug):
+    """An event as a calendar entry: for published articles only, previews have none."""
+    article = get_object_or_404(Article.objects.published().events(), slug=slug)
+    calendar = new_calendar(article.title)
+    calendar.add_component(
+        new_event(
+            request,
+            f"aktuelles-{article.pk}",
+            summary=article.title,
+            starts_at=article.starts_at,
+            ends_at=article.ends_at,
+            location=article.location,
+            url=article.get_absolute_url(),
+            description=article.teaser,
+        )
+    )
+    return ics_response(calendar, f"{article.slug}.ics")

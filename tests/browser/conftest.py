@@ -46,9 +46,9 @@ def browser():
         browser.close()
 
 
-def _watched_page(browser, viewport):
+def _watched_page(browser, viewport, **options):
     """A page whose Content-Security-Policy violations fail the test that caused them."""
-    context = browser.new_context(locale="de-DE", viewport=viewport)
+    context = browser.new_context(locale="de-DE", viewport=viewport, **options)
     violations = []
     context.on(
         "console",
@@ -73,6 +73,26 @@ def page(browser):
 @pytest.fixture
 def phone_page(browser):
     context, page, violations = _watched_page(browser, {"width": 320, "height": 640})
+    yield page
+    context.close()
+    assert violations == [], violations
+
+
+# The phone most visitors hold: 390 × 844 CSS pixels.
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone_390_page(browser):
+    context, page, violations = _watched_page(browser, PHONE)
+    yield page
+    context.close()
+    assert violations == [], violations
+
+
+@pytest.fixture
+def phone_page_without_javascript(browser):
+    context, page, violations = _watched_page(browser, PHONE, java_script_enabled=False)
     yield page
     context.close()
     assert violations == [], violations

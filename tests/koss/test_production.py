@@ -28,8 +28,33 @@ def manage(*args, env):
     )
 
 
-def test_check_deploy_reports_nothing():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+@pytest.fixture(scope="module")
+def production_database(tmp_path_factory):
+    """A database of its own, migrated: the legal pages hold the first content's placeholders."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('production') / 'db.sqlite3'}"
+    result = manage("migrate", "--noinput", env=PRODUCTION | {"DATABASE_URL": url})
+    assert result.returncode == 0, result.stdout + result.stderr
+    return url
+
+
+def test_check_deploy_warns_while_legal_pages_hold_placeholders(production_database):
+    result = manage("check", "--deploy", env=PRODUCTION | {"DATABASE_URL": production_database})
+    assert "(koss.W002) Die Seite „Impressum“ (/impressum/) enthält noch Platzhaltertext." in (
+        result.stderr
+    )
+
+
+def test_check_deploy_reports_nothing(production_database):
+    from .test_checks import COMPLETE
+
+    environment = PRODUCTION | {"DATABASE_URL": production_database}
+    fill_in = "; ".join(
+        f"Page.objects.filter(slug={slug!r}).update(body={body!r})"
+        for slug, body in COMPLETE.items()
+    )
+    result = manage("shell", "-c", f"from koss.models import Page; {fill_in}", env=environment)
+    assert result.returncode == 0, result.stderr
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=environment)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 

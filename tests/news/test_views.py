@@ -132,8 +132,8 @@ class TestQueryCounts:
     def test_list(self, client, django_assert_num_queries, number):
         for _ in range(number):
             make_article()
-        # The first and the latest year for the filter, the count, one page.
-        with django_assert_num_queries(4):
+        # The first and the latest year for the filter, the upcoming events, the count, one page.
+        with django_assert_num_queries(5):
             client.get(LIST_URL)
 
     @pytest.mark.parametrize("number", [1, 20])
