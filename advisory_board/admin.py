@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.core.admin import CheckedFileLinksMixin
+from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin
 
 from .emails import invite_person, notice, notice_recipients, notify_new_documents
 from .models import (
@@ -45,7 +45,7 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(GermanSlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "constituted_on", "is_current"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]

@@ -1,8 +1,11 @@
-"""Admin pieces every app's admin uses: the rich-text editor under the CSP, and file links that
-lead to the permission-checked views."""
+"""Admin pieces every app's admin uses: the rich-text editor under the CSP, file links that
+lead to the permission-checked views, German slugs."""
 
 from django.contrib.admin.widgets import AdminFileWidget
+from django.utils.translation import gettext_lazy as _
 from js_asset.media import Media
+
+from .slugs import slugify_german
 
 
 class ProseEditorAdminMixin:
@@ -60,3 +63,47 @@ class CheckedFileLinksMixin:
         if db_field.name in self.file_urls:
             kwargs["widget"] = CheckedFileInput(self.file_urls[db_field.name])
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class GermanSlugAdminMixin:
+    """A prepopulated slug left empty is made from its source fields on the server, in German.
+
+    In the browser, templates/admin/prepopulated_fields_js.html fills it in as the name is
+    typed; without JavaScript, staff leave it empty.
+    """
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        sources = {
+            name: fields
+            for name, fields in self.get_prepopulated_fields(request, obj).items()
+            if name in form.base_fields
+        }
+        if not sources:
+            return form
+        return type(form.__name__, (SlugFromSourcesForm, form), {"slug_sources": sources})
+
+
+class SlugFromSourcesForm:
+    slug_sources = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, sources in self.slug_sources.items():
+            field = self.fields[name]
+            field.required = False
+            labels = ", ".join(str(self.fields[source].label) for source in sources)
+            hint = _("Bleibt das Feld leer, wird es aus „%(fields)s“ gebildet.") % {
+                "fields": labels
+            }
+            field.help_text = f"{field.help_text} {hint}" if field.help_text else hint
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, sources in self.slug_sources.items():
+            if not cleaned_data.get(name) and name not in self.errors:
+                text = " ".join(str(cleaned_data.get(source) or "") for source in sources)
+                cleaned_data[name] = slugify_german(text)[: self.fields[name].max_length]
+                if not cleaned_data[name]:
+                    self.add_error(name, _("Bitte geben Sie einen Kurznamen für die Adresse ein."))
+        return cleaned_data
