@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin
+from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, RelevantSearchResultsMixin
 
 from .emails import invite_person, notice, notice_recipients, notify_new_documents
 from .models import (
@@ -60,7 +60,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
     list_display = ["last_name", "first_name", "email", "has_login", "last_visit_at"]
     search_fields = ["last_name", "first_name", "email"]
     list_filter = ["memberships__board", "memberships__role"]
@@ -155,7 +155,7 @@ class ReplyInline(ReadOnlyInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
     list_display = ["__str__", "board", "starts_at", "location", "status", "reply_count"]
     list_filter = ["board", "status"]
     search_fields = ["location", "public_summary", "agenda_items__title"]

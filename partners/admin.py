@@ -4,13 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin
+from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, RelevantSearchResultsMixin
 
 from .models import Partner, Region, Topic
 
 
 @admin.register(Region)
-class RegionAdmin(GermanSlugAdminMixin, admin.ModelAdmin):
+class RegionAdmin(RelevantSearchResultsMixin, GermanSlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "planning_region", "ags"]
     list_filter = ["kind", "planning_region"]
     search_fields = ["name", "ags"]
@@ -25,7 +25,9 @@ class TopicAdmin(GermanSlugAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Partner)
-class PartnerAdmin(GermanSlugAdminMixin, CheckedFileLinksMixin, admin.ModelAdmin):
+class PartnerAdmin(
+    RelevantSearchResultsMixin, GermanSlugAdminMixin, CheckedFileLinksMixin, admin.ModelAdmin
+):
     file_urls = {"logo": lambda file: reverse("partners:logo", args=[file.instance.slug])}
     list_display = ["name", "short_name", "kind", "level", "region", "is_published", "updated_at"]
     list_filter = ["is_published", "kind", "level", "region", "topics"]

@@ -1,7 +1,10 @@
 """Admin pieces every app's admin uses: the rich-text editor under the CSP, file links that
-lead to the permission-checked views, German slugs."""
+lead to the permission-checked views, German slugs, lookups that list the best match first."""
 
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 from js_asset.media import Media
 
@@ -107,3 +110,52 @@ class SlugFromSourcesForm:
                 if not cleaned_data[name]:
                     self.add_error(name, _("Bitte geben Sie einen Kurznamen für die Adresse ein."))
         return cleaned_data
+
+
+class RelevantSearchResultsMixin:
+    """Autocomplete lookups list the exact match first, then what begins with the search term,
+    then the rest, each in the admin's usual order: typing "LIGA der" and Enter picks the LIGA,
+    not the first of the associations whose description mentions it.
+
+    Relevance is judged on `relevance_fields`; by default the search fields that are short text
+    fields of the model itself (names, short names), never long descriptions.
+    """
+
+    relevance_fields = None
+
+    def get_relevance_fields(self):
+        if self.relevance_fields is not None:
+            return self.relevance_fields
+        names = []
+        for search_field in self.search_fields:
+            name = search_field.lstrip("^=@")
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, models.CharField):
+                names.append(name)
+        return names
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        fields = self.get_relevance_fields()
+        # The changelist orders by its columns afterwards; only the lookups are ranked here.
+        if not term or not fields or not _is_autocomplete(request):
+            return queryset, may_have_duplicates
+        exact, prefix = Q(), Q()
+        for name in fields:
+            exact |= Q(**{f"{name}__iexact": term})
+            prefix |= Q(**{f"{name}__istartswith": term})
+        relevance = Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2))
+        ordering = self.get_ordering(request) or self.model._meta.ordering
+        queryset = queryset.annotate(search_relevance=relevance).order_by(
+            "search_relevance", *ordering, "pk"
+        )
+        return queryset, may_have_duplicates
+
+
+def _is_autocomplete(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == "autocomplete"
