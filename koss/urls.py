@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import accounts, views
 from .core.cache import public_page
+from .dashboard import with_staff_dashboard
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("KOSS-Portal – Verwaltung")
@@ -13,6 +14,8 @@ admin.site.site_title = _("KOSS-Portal")
 admin.site.index_title = _("Redaktion")
 # The admin's own login form is replaced by allauth's, with its rate limits and second factor.
 admin.site.login = secure_admin_login(admin.site.login)
+# The start page shows the Redaktion what waits for them (templates/admin/index.html).
+admin.site.index = with_staff_dashboard(admin.site.index)
 
 urlpatterns = [
     path("", views.home, name="home"),
