@@ -15,6 +15,8 @@ admin.site.site_title = _("KOSS-Portal")
 admin.site.index_title = _("Redaktion")
 # The admin's own login form is replaced by allauth's, with its rate limits and second factor.
 admin.site.login = secure_admin_login(admin.site.login)
+# The lists need the width at 1280 px; the start page and the breadcrumbs lead everywhere.
+admin.site.enable_nav_sidebar = False
 # The admin's JavaScript catalogue includes the rich-text editor's (its dialogs and menu).
 admin.site.i18n_javascript = JavaScriptCatalog.as_view(
     packages=["django.contrib.admin", "django_prose_editor"]

@@ -2,33 +2,13 @@
 menu, and the slug filled in as a name is typed."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from ..factories import login_staff, make_partner, make_staff, make_topic, restore_migration_data
+from ..factories import make_partner, make_topic
 from ..test_admin_language import english_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def staff_page(live_server, page):
-    """The page, logged in as staff who passed the second factor."""
-    restore_migration_data()
-    client = Client()
-    login_staff(client, make_staff())
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
 
 
 def test_the_topic_picker_reads_in_german(live_server, staff_page):

@@ -188,3 +188,12 @@ def test_staff_users_are_listed_as_before(staff_client, office):
     """The app list stays below the dashboard."""
     page = staff_client.get(INDEX).content.decode()
     assert page.index("koss-dashboard") < page.index(reverse("admin:auth_user_changelist"))
+
+
+def test_links_lead_only_where_the_staff_member_may_go(client, office):
+    """A staff member without rights on mails reads the counts, without a link to a 403."""
+    login_as(client, make_staff("neu@example.org", is_superuser=False))
+    page = client.get(INDEX).content.decode()
+    assert "2 E-Mails sind gescheitert" in page
+    assert reverse("admin:koss_mail_changelist") not in page
+    assert reverse("admin:advisory_board_meeting_change", args=[office.pk]) not in page
