@@ -142,7 +142,12 @@ def admin_pages(request):
 def test_every_admin_page_reads_in_german(staff_client, staff_user, rf, content):
     request = rf.get("/verwaltung/")
     request.user = staff_user
-    pages = ["/verwaltung/", "/verwaltung/partners/", *admin_pages(request)]
+    pages = [
+        "/verwaltung/",
+        "/verwaltung/partners/",
+        reverse("admin:password_change"),
+        *admin_pages(request),
+    ]
     english = {}
     for url in pages:
         response = staff_client.get(url)
