@@ -12,6 +12,12 @@ TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-key-not-for-pr
 	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
 WORKERS ?= 4
+# Test processes: one per core (pytest-xdist); TEST_PROCESSES=0 runs the suite in one process.
+# Tests are handed out one by one in pytest-django's order, so that on every process the tests
+# that empty the database (transactional, browser) come last. Tests that compare response times
+# run afterwards in one process, on a quiet machine.
+TEST_PROCESSES ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_PROCESSES) --dist load
 
 .PHONY: help run serve test lint format migrate demo requirements browser clean fault-drill bench \
 	scale-drill
@@ -86,8 +92,9 @@ CACHED_TESTS := tests/partners/test_views.py tests/partners/test_map.py tests/ne
 	tests/koss/test_search.py
 
 test: $(VENV)/.installed-dev browser
-	$(TEST_ENV) $(BIN)/pytest
-	$(TEST_ENV) KOSS_TEST_CACHES=on $(BIN)/pytest -q $(CACHED_TESTS)
+	$(TEST_ENV) $(PYTEST) -m "not timing"
+	$(TEST_ENV) $(BIN)/pytest -q -m timing
+	$(TEST_ENV) KOSS_TEST_CACHES=on $(PYTEST) -q $(CACHED_TESTS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

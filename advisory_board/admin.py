@@ -1,10 +1,15 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db import transaction
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,6 +17,7 @@ from django.utils.translation import ngettext
 from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, RelevantSearchResultsMixin
 
 from .emails import invite_person, notice, notice_recipients, notify_new_documents
+from .forms import DocumentAdminForm, DocumentInlineForm, DocumentInlineFormSet
 from .models import (
     AgendaItem,
     Board,
@@ -61,19 +67,59 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "email", "has_login", "last_visit_at"]
-    search_fields = ["last_name", "first_name", "email"]
+    # One name column, so that role, organisation and membership fit 1280 px.
+    list_display = ["name", "role", "organisation", "is_member", "has_login", "last_visit_at"]
+    search_fields = ["last_name", "first_name", "email", "memberships__organisation"]
     list_filter = ["memberships__board", "memberships__role"]
     readonly_fields = ["user", "last_visit_at", "seen_until"]
     inlines = [MembershipInline]
     actions = ["send_invitation"]
 
+    class Media:
+        css = {"all": ["css/admin-board.css"]}
+
+    def get_queryset(self, request):
+        # One query for the people and one for all their memberships, however long the list.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .annotate(is_current=Exists(Membership.objects.current().filter(person=OuterRef("pk"))))
+            .prefetch_related(
+                Prefetch("memberships", queryset=Membership.objects.order_by("-starts_on"))
+            )
+        )
+
+    def membership(self, person):
+        """The membership the list shows: a current one, else the latest."""
+        memberships = person.memberships.all()
+        today = timezone.localdate()
+        current = [
+            m for m in memberships if m.starts_on <= today and (not m.ends_on or m.ends_on >= today)
+        ]
+        return (current or memberships or [None])[0]
+
+    @admin.display(description=_("Name"), ordering="last_name")
+    def name(self, person):
+        return f"{person.last_name}, {person.first_name}"
+
+    @admin.display(description=_("Rolle"))
+    def role(self, person):
+        membership = self.membership(person)
+        return membership.get_role_display() if membership else "–"
+
+    @admin.display(description=_("vertritt"))
+    def organisation(self, person):
+        membership = self.membership(person)
+        return (membership.organisation or "–") if membership else "–"
+
+    @admin.display(boolean=True, description=_("Mitglied"), ordering="is_current")
+    def is_member(self, person):
+        return person.is_current
+
     @admin.display(boolean=True, description=_("Zugang"))
     def has_login(self, person):
         return person.user_id is not None and person.user.has_usable_password()
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
 
     @admin.action(description=_("Einladung zum Mitgliederbereich per E-Mail senden"))
     def send_invitation(self, request, queryset):
@@ -119,34 +165,45 @@ class MembershipAdmin(admin.ModelAdmin):
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
+    # Small fields, so that the agenda rows fit the page at 1280 px.
+    formfield_overrides = {
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 40})},
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})},
+        models.PositiveSmallIntegerField: {
+            "widget": forms.NumberInput(attrs={"class": "vSmallField"})
+        },
+    }
+
+
+def published_on(document):
+    """The day a document is (or will be) released, short, for lists and rows."""
+    if document.published_at is None:
+        return "–"
+    return date_format(timezone.localtime(document.published_at), "SHORT_DATE_FORMAT")
 
 
 def document_url(file):
     return file.instance.get_absolute_url()
 
 
-class DocumentInline(CheckedFileLinksMixin, admin.StackedInline):
+class DocumentInline(CheckedFileLinksMixin, admin.TabularInline):
+    """Documents are added on the meeting page, each tied to an agenda item by its number."""
+
     model = Document
+    form = DocumentInlineForm
+    formset = DocumentInlineFormSet
     file_urls = {"file": document_url}
     extra = 0
-    fields = [
-        "kind",
-        "title",
-        "agenda_item",
-        "visibility",
-        "file",
-        "published_at",
-        "version",
-        "notified_at",
-    ]
-    readonly_fields = ["version", "notified_at"]
+    fields = ["kind", "title", "top", "visibility", "file", "published_on"]
+    readonly_fields = ["published_on"]
+    show_change_link = True
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Offer only the agenda of the meeting being edited.
-        if db_field.name == "agenda_item":
-            meeting_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=meeting_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    @admin.display(description=_("veröffentlicht"))
+    def published_on(self, document):
+        return published_on(document)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agenda_item")
 
 
 class ReplyInline(ReadOnlyInline):
@@ -156,29 +213,143 @@ class ReplyInline(ReadOnlyInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
-    list_display = ["__str__", "board", "starts_at", "location", "status", "reply_count"]
+    # The board is a filter, not a column: the list fits 1280 px beside the menu and filters.
+    list_display = ["__str__", "location", "status", "reply_summary"]
     list_filter = ["board", "status"]
     search_fields = ["location", "public_summary", "agenda_items__title"]
     date_hierarchy = "starts_at"
     inlines = [AgendaItemInline, DocumentInline, ReplyInline]
-    actions = ["publish_documents"]
+    actions = ["prepare_meeting", "publish_documents"]
+
+    class Media:
+        css = {"all": ["css/admin-board.css"]}
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .select_related("board")
-            .annotate(attending_count=Count("replies", filter=Q(replies__attending=True)))
+            .annotate(
+                attending_count=Count("replies", filter=Q(replies__attending=True)),
+                declining_count=Count("replies", filter=Q(replies__attending=False)),
+            )
         )
 
-    @admin.display(description=_("Zusagen"), ordering="attending_count")
-    def reply_count(self, meeting):
-        return meeting.attending_count
+    @admin.display(description=_("Rückmeldungen"), ordering="attending_count")
+    def reply_summary(self, meeting):
+        return _("%(yes)d ja, %(no)d nein") % {
+            "yes": meeting.attending_count,
+            "no": meeting.declining_count,
+        }
+
+    def get_search_results(self, request, queryset, search_term):
+        # "9", "9. Sitzung", "16.01.2027": by number and German date, besides the text fields.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        found = results | queryset.matching(search_term)
+        # Combining drops the default ordering, which the autocomplete's pages rely on.
+        return found.order_by(*Meeting._meta.ordering, "pk"), may_have_duplicates
+
+    def get_changeform_initial_data(self, request):
+        """A new meeting starts as the current board's next: number, place and time suggested
+        from its latest meeting."""
+        board = Board.objects.filter(is_current=True).first()
+        suggested = Meeting.suggested_for(board)
+        initial = {
+            "board": board,
+            "number": suggested.number,
+            "starts_at": suggested.starts_at,
+            "ends_at": suggested.ends_at,
+            "location": suggested.location,
+        }
+        initial = {name: value for name, value in initial.items() if value}
+        return {**initial, **super().get_changeform_initial_data(request)}
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/vorbereiten/",
+                view(self.prepare_view),
+                name="advisory_board_meeting_prepare",
+            ),
+            path(
+                "<int:object_id>/veroeffentlichen/",
+                view(self.publish_view),
+                name="advisory_board_meeting_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        latest = (
+            Meeting.objects.filter(board__is_current=True).order_by("-starts_at").first()
+            if self.has_add_permission(request)
+            else None
+        )
+        return super().changelist_view(request, {"latest_meeting": latest, **(extra_context or {})})
+
+    def prepare_view(self, request, object_id):
+        # It creates a meeting: only by a form's POST, never by following a link.
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return self.prepare_and_open(request, get_object_or_404(Meeting, pk=object_id))
+
+    def prepare_and_open(self, request, meeting):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        prepared = meeting.prepare_next()
+        self.log_addition(request, prepared, [{"added": {}}])
+        self.message_user(
+            request,
+            _(
+                "Die %(meeting)s ist vorbereitet, mit der Tagesordnung der %(previous)s. "
+                "Prüfen Sie Datum und Tagesordnung und fügen Sie die Dokumente hinzu."
+            )
+            % {"meeting": prepared, "previous": meeting},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:advisory_board_meeting_change", args=[prepared.pk])
+        )
+
+    @admin.action(description=_("Nächste Sitzung mit dieser Tagesordnung vorbereiten"))
+    def prepare_meeting(self, request, queryset):
+        if len(queryset) != 1:
+            self.message_user(
+                request,
+                _("Bitte wählen Sie genau eine Sitzung aus, deren Tagesordnung Sie übernehmen."),
+                messages.WARNING,
+            )
+            return None
+        return self.prepare_and_open(request, queryset[0])
+
+    def publish_view(self, request, object_id):
+        """The confirmation of "publish and notify" for one meeting, reached from its page."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=object_id)
+        return self.confirm_and_publish(request, meeting) or HttpResponseRedirect(
+            reverse("admin:advisory_board_meeting_changelist")
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_publish" in request.POST:
+            return self.to_publish(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_publish" in request.POST:
+            return self.to_publish(request, obj)
+        return super().response_change(request, obj)
+
+    def to_publish(self, request, meeting):
+        self.message_user(request, _("Die %(meeting)s ist gespeichert.") % {"meeting": meeting})
+        return HttpResponseRedirect(
+            reverse("admin:advisory_board_meeting_publish", args=[meeting.pk])
+        )
 
     @admin.action(description=_("Dokumente veröffentlichen und Mitglieder benachrichtigen …"))
     def publish_documents(self, request, queryset):
-        """First a page to confirm what is published and who is told; only what is confirmed
-        there is published, and the notices are queued with it."""
         if len(queryset) != 1:
             self.message_user(
                 request,
@@ -186,13 +357,17 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
             return None
-        (meeting,) = queryset
+        return self.confirm_and_publish(request, queryset[0])
+
+    def confirm_and_publish(self, request, meeting):
+        """First a page to confirm what is published and who is told; only what is confirmed
+        there is published, and the notices are queued with it."""
         waiting = (
             meeting.documents.filter(notified_at__isnull=True)
             .exclude(visibility=Document.Visibility.STAFF)
             .order_by("pk")
         )
-        if "bestaetigt" not in request.POST:
+        if request.method != "POST" or "bestaetigt" not in request.POST:
             documents = list(waiting)
             subject, body = notice(meeting, documents)
             context = {
@@ -237,51 +412,6 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
         return None
 
 
-class AgendaItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, item):
-        # The meeting in the label: staff can tell whose agenda an item is.
-        return _("%(meeting)s (%(board)s) – %(item)s") % {
-            "meeting": item.meeting,
-            "board": item.meeting.board.name,
-            "item": item,
-        }
-
-
-class DocumentAdminForm(forms.ModelForm):
-    """Offers the agenda of the document's meeting only; Document.clean() rejects any other."""
-
-    class Meta:
-        model = Document
-        fields = ["meeting", "agenda_item", "kind", "title", "visibility", "file", "published_at"]
-        field_classes = {"agenda_item": AgendaItemChoiceField}
-        help_texts = {
-            "agenda_item": _(
-                "Angeboten wird die Tagesordnung der gespeicherten Sitzung. Wenn Sie die Sitzung "
-                "wechseln, leeren Sie dieses Feld und wählen den Punkt nach dem Speichern neu."
-            )
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "agenda_item" in self.fields:
-            self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
-                meeting_id=self.meeting_id()
-            ).select_related("meeting__board")
-
-    def meeting_id(self):
-        """The saved meeting; for a new document the chosen one (or the one in the address)."""
-        if self.instance.pk:
-            return self.instance.meeting_id
-        if self.is_bound:
-            value = self.data.get(self.add_prefix("meeting"))
-        else:
-            value = self.get_initial_for_field(self.fields["meeting"], "meeting")
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return None
-
-
 class DocumentVersionInline(ReadOnlyInline):
     model = DocumentVersion
     fields = ["version", "download", "replaced_at"]
@@ -295,15 +425,8 @@ class DocumentVersionInline(ReadOnlyInline):
 class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     form = DocumentAdminForm
     file_urls = {"file": document_url}
-    list_display = [
-        "title",
-        "meeting",
-        "kind",
-        "visibility",
-        "version",
-        "published_at",
-        "download_count",
-    ]
+    # Kind and version are filters and on the document's page: the list fits 1280 px.
+    list_display = ["title", "meeting", "visibility", "published_on", "download_count"]
     list_filter = ["visibility", "kind", "meeting__board"]
     search_fields = ["title"]
     list_select_related = ["meeting"]
@@ -311,8 +434,15 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     autocomplete_fields = ["meeting"]
     inlines = [DocumentVersionInline]
 
+    class Media:
+        css = {"all": ["css/admin-board.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(downloads_total=Count("downloads"))
+
+    @admin.display(description=_("veröffentlicht"), ordering="published_at")
+    def published_on(self, document):
+        return published_on(document)
 
     @admin.display(description=_("Downloads"), ordering="downloads_total")
     def download_count(self, document):
@@ -321,8 +451,8 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
 
 @admin.register(DownloadLog)
 class DownloadLogAdmin(admin.ModelAdmin):
-    list_display = ["downloaded_at", "document", "user", "version", "via_zip"]
-    list_filter = ["via_zip", "document__meeting"]
+    list_display = ["downloaded_at", "document", "user", "version", "via_zip", "via_book"]
+    list_filter = ["via_zip", "via_book", "document__meeting"]
     search_fields = ["document__title", "user__email"]
     date_hierarchy = "downloaded_at"
     list_select_related = ["document", "user"]

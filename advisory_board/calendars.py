@@ -1,21 +1,33 @@
 """iCalendar feeds of board meetings (RFC 5545, via the icalendar package)."""
 
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from koss.core.links import public_url
 
 DEFAULT_DURATION = datetime.timedelta(hours=3)
 STATUS = {"geplant": "CONFIRMED", "stattgefunden": "CONFIRMED", "abgesagt": "CANCELLED"}
 
 
 def meetings_calendar(request, meetings, name, *, with_agenda=False):
+    """The meetings as a calendar; without a request (in a mail) with the portal's public
+    address, which is the feed's too in production, so that both entries are one event."""
     calendar = Calendar()
     calendar.add("prodid", "-//LIGA Thüringen//KOSS-Portal//DE")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/Berlin")
-    host = request.get_host().split(":")[0]
+    if request is None:
+        calendar.add("method", "PUBLISH")
+        host = urlsplit(settings.KOSS_BASE_URL).hostname
+        absolute = public_url
+    else:
+        host = request.get_host().split(":")[0]
+        absolute = request.build_absolute_uri
     for meeting in meetings:
         event = Event()
         event.add("uid", f"beirat-sitzung-{meeting.pk}@{host}")
@@ -25,7 +37,7 @@ def meetings_calendar(request, meetings, name, *, with_agenda=False):
         event.add("summary", f"{meeting.board.name}: {meeting}")
         event.add("location", meeting.location)
         event.add("status", STATUS[meeting.status])
-        event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
+        event.add("url", absolute(meeting.get_absolute_url()))
         description = [meeting.public_summary] if meeting.public_summary else []
         if with_agenda:
             description += [

@@ -7,12 +7,13 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from koss.core.links import public_url
 
+from .calendars import meetings_calendar
 from .models import Membership
 
 
@@ -76,16 +77,35 @@ def notice(meeting, documents):
         "links": [(document, public_url(document.get_absolute_url())) for document in documents],
         "meeting_url": public_url(meeting.get_absolute_url()),
         "calendar_url": public_url(reverse("advisory_board:meeting_calendar", args=[meeting.pk])),
+        "calendar_filename": calendar_filename(meeting),
     }
     subject = render_to_string("advisory_board/email/new_documents_subject.txt", context).strip()
     body = render_to_string("advisory_board/email/new_documents_message.txt", context)
     return subject, body
 
 
+def calendar_filename(meeting):
+    return f"beirat-sitzung-{meeting.number:02d}.ics"
+
+
+def calendar_attachment(meeting):
+    """The meeting as an iCalendar file: name, content and type of the notice's attachment."""
+    calendar = meetings_calendar(None, [meeting], str(meeting), with_agenda=True)
+    return (
+        calendar_filename(meeting),
+        calendar.to_ical().decode(),
+        "text/calendar",
+    )
+
+
 def notify_new_documents(request, meeting, documents):
-    """One e-mail per current member of the meeting's board, listing the new documents."""
+    """One e-mail per current member of the meeting's board, listing the new documents, with
+    the meeting as a calendar entry."""
     subject, body = notice(meeting, documents)
+    attachment = calendar_attachment(meeting)
     recipients = notice_recipients(meeting)
     for address in recipients:
-        send_mail(subject, body, None, [address])
+        message = EmailMessage(subject, body, None, [address])
+        message.attach(*attachment)
+        message.send()
     return len(recipients)

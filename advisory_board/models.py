@@ -1,10 +1,13 @@
+import datetime
+import re
 import secrets
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +100,9 @@ class Person(models.Model):
         _("Dokumente gesehen bis"), null=True, blank=True, editable=False
     )
     last_visit_at = models.DateTimeField(_("letzter Besuch"), null=True, blank=True, editable=False)
+    # Which login session the visit of last_visit_at belongs to (a hash of the session key): a
+    # new session is a new visit.
+    visit_session = models.CharField(max_length=64, blank=True, editable=False)
     calendar_token = models.CharField(
         _("Kalender-Schlüssel"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
@@ -206,6 +212,26 @@ class MeetingQuerySet(models.QuerySet):
     def past(self):
         return self.filter(starts_at__lt=timezone.now())
 
+    def matching(self, term):
+        """Meetings a staff member means by "9", "9. Sitzung", "16.01.2027" or "16.1.2027" (also
+        together, as Meeting.__str__ writes them); an empty filter for any other term."""
+        found = NUMBER_OR_DATE.fullmatch(term.strip())
+        if not found or not (found["number"] or found["day"]):
+            return self.none()
+        query = Q()
+        if found["number"]:
+            query &= Q(number=int(found["number"]))
+        if found["day"]:
+            year = int(found["year"])
+            try:
+                day = datetime.date(
+                    year + 2000 if year < 100 else year, int(found["month"]), int(found["day"])
+                )
+            except ValueError:
+                return self.none()
+            query &= Q(starts_at__date=day)
+        return self.filter(query)
+
     def next_start(self):
         """When the next meeting begins, or None."""
         return (
@@ -216,7 +242,18 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
+# "9", "9.", "9. Sitzung", "16.01.2027", "16.1.27", "9. Sitzung am 16.01.2027"
+NUMBER_OR_DATE = re.compile(
+    r"(?:(?P<number>\d{1,4})\b\.?(?:\s*sitzung)?)?\s*(?:am\s*)?"
+    r"(?:(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{2}|\d{4}))?",
+    re.IGNORECASE,
+)
+
+
 class Meeting(models.Model):
+    # The board meets once a quarter; 13 weeks keep the weekday and the time of day.
+    INTERVAL = datetime.timedelta(weeks=13)
+
     class Status(models.TextChoices):
         PLANNED = "geplant", _("geplant")
         HELD = "stattgefunden", _("hat stattgefunden")
@@ -262,6 +299,54 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("advisory_board:meeting", kwargs={"pk": self.pk})
+
+    @classmethod
+    def suggested_for(cls, board):
+        """An unsaved meeting as the board's next one: the next number, and place, weekday and
+        time of day of its latest meeting, a quarter after it (and not in the past)."""
+        latest = board.meetings.order_by("-starts_at").first() if board else None
+        if latest is None:
+            return cls(board=board, number=1)
+        return latest.following()
+
+    def following(self):
+        """An unsaved meeting after this one: the board's next number, this meeting's place,
+        weekday and time of day, a quarter after the board's latest meeting and in the future."""
+        board_meetings = Meeting.objects.filter(board_id=self.board_id)
+        latest = board_meetings.aggregate(number=Max("number"), start=Max("starts_at"))
+        after = max(latest["start"] or self.starts_at, self.starts_at, timezone.now())
+        # Counted in local time, so that a change to or from summer time keeps "14:00 Uhr".
+        start = timezone.localtime(self.starts_at).replace(tzinfo=None)
+        while timezone.make_aware(start) <= after:
+            start += self.INTERVAL
+        starts_at = timezone.make_aware(start)
+        return Meeting(
+            board_id=self.board_id,
+            number=(latest["number"] or self.number) + 1,
+            starts_at=starts_at,
+            ends_at=starts_at + (self.ends_at - self.starts_at) if self.ends_at else None,
+            location=self.location,
+            status=Meeting.Status.PLANNED,
+        )
+
+    @transaction.atomic
+    def prepare_next(self):
+        """Save the following meeting with this meeting's agenda as its standing items: every
+        item, title and explanation, in order; staff delete or change what does not recur."""
+        # Two staff members preparing at once wait for each other instead of taking one number.
+        Board.objects.select_for_update().filter(pk=self.board_id).first()
+        meeting = self.following()
+        meeting.save()
+        AgendaItem.objects.bulk_create(
+            AgendaItem(
+                meeting=meeting,
+                position=item.position,
+                title=item.title,
+                description=item.description,
+            )
+            for item in self.agenda_items.order_by("position")
+        )
+        return meeting
 
     @property
     def is_upcoming(self):
@@ -324,6 +409,26 @@ class DocumentQuerySet(models.QuerySet):
             boards = Membership.objects.current_of(user).values("board_id")
             visible |= Q(visibility=Document.Visibility.MEMBERS, meeting__board__in=boards)
         return released.filter(visible)
+
+    def new_since(self, seen_until, joined_on):
+        """What the members' area calls new, the newest first: documents that appeared (were
+        uploaded or released, whichever came later) after the end of the reader's previous visit,
+        `seen_until` (None before the first), but not before the reader joined the meeting's
+        board. `joined_on` maps board ids to the date the reader's membership began."""
+        documents = self.annotate(
+            appeared_at=Greatest("changed_at", Coalesce("published_at", "changed_at"))
+        )
+        if seen_until is not None:
+            documents = documents.filter(appeared_at__gt=seen_until)
+        if joined_on:
+            since_joining = ~Q(meeting__board__in=list(joined_on))
+            for board_id, starts_on in joined_on.items():
+                joined_at = timezone.make_aware(
+                    datetime.datetime.combine(starts_on, datetime.time())
+                )
+                since_joining |= Q(meeting__board=board_id, appeared_at__gte=joined_at)
+            documents = documents.filter(since_joining)
+        return documents.order_by("-appeared_at", "-pk")
 
 
 class Document(UploadedFile):
@@ -509,6 +614,7 @@ class DownloadLog(models.Model):
     )
     version = models.PositiveSmallIntegerField(_("Fassung"))
     via_zip = models.BooleanField(_("als ZIP"), default=False)
+    via_book = models.BooleanField(_("in der Sitzungsmappe"), default=False)
     downloaded_at = models.DateTimeField(_("heruntergeladen am"), auto_now_add=True, db_index=True)
 
     class Meta:

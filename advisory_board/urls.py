@@ -14,6 +14,7 @@ urlpatterns = [
     path("sitzungen/<int:pk>/antwort/", views.meeting_reply, name="reply"),
     path("sitzungen/<int:pk>/kalender.ics", views.meeting_calendar, name="meeting_calendar"),
     path("sitzungen/<int:pk>/dokumente.zip", views.meeting_zip, name="zip"),
+    path("sitzungen/<int:pk>/sitzungsmappe.pdf", views.meeting_book_download, name="book"),
     path("dokumente/<int:pk>/", views.document_download, name="document"),
     path(
         "dokumente/<int:pk>/fassung/<int:version>/",

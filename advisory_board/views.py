@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 from collections import defaultdict
 from functools import cache
 
@@ -16,11 +17,13 @@ from django.views.decorators.http import require_POST
 
 from koss.core.cache import KeptCountPaginator, public_page
 from koss.core.files import file_response
+from koss.core.links import public_url
 from koss.core.querysets import has_staff_rights
 from koss.core.validators import document_content_type
 
 from .archives import meeting_archive
 from .calendars import meetings_calendar
+from .meeting_book import build_meeting_book, meeting_book
 from .models import (
     Board,
     Document,
@@ -36,7 +39,7 @@ from .models import (
 VISIT_GAP = datetime.timedelta(minutes=30)
 # How precisely the end of a visit is recorded.
 VISIT_RESOLUTION = datetime.timedelta(minutes=1)
-NEW_DOCUMENTS_LIMIT = 20
+NEW_DOCUMENTS_LIMIT = 10
 PAST_MEETINGS_PER_PAGE = 12
 
 
@@ -151,9 +154,14 @@ def meeting_detail(request, pk):
 @never_cache
 def members_area(request):
     user = request.user
-    person, boards = current_member(user)
-    if person is None:
-        person = current_person(user)  # a former member or staff
+    memberships = list(Membership.objects.current_of(user).select_related("person"))
+    person = memberships[0].person if memberships else current_person(user)
+    boards = {membership.board_id for membership in memberships}
+    joined_on = {}
+    for membership in memberships:
+        joined_on[membership.board_id] = min(
+            membership.starts_on, joined_on.get(membership.board_id, membership.starts_on)
+        )
     if has_staff_rights(user):
         boards |= set(Board.objects.filter(is_current=True).values_list("pk", flat=True))
     context = {"person": person, "is_member": bool(boards), "former_member": False}
@@ -171,41 +179,57 @@ def members_area(request):
     )
     first_visit = person is not None and person.last_visit_at is None
     if person:
-        record_visit(person, now)
+        record_visit(person, request.session.session_key, now)
     seen_until = person.seen_until if person else None
-    new_documents = documents.order_by("-changed_at")
-    if seen_until:
-        new_documents = new_documents.filter(changed_at__gt=seen_until)
+    show_all = request.GET.get("alle") == "1"
+    new_documents = documents.new_since(seen_until, joined_on)
+    if not show_all:
+        # One more than shown tells whether there are more, without counting them.
+        new_documents = new_documents[: NEW_DOCUMENTS_LIMIT + 1]
+    new_documents = list(new_documents)
     context.update(
         {
             "first_visit": first_visit,
             "next_meeting": next_meeting,
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
-            "new_documents": new_documents[:NEW_DOCUMENTS_LIMIT],
-            "past_meetings": meetings.past().order_by("-starts_at")[:8],
-            "calendar_url": (
-                request.build_absolute_uri(
-                    reverse("advisory_board:personal_calendar", args=[person.calendar_token])
-                )
-                if person and person.calendar_token
-                else None
+            "seen_until": seen_until,
+            "show_all": show_all,
+            "more_new_documents": len(new_documents) > NEW_DOCUMENTS_LIMIT and not show_all,
+            "new_by_meeting": by_meeting(
+                new_documents if show_all else new_documents[:NEW_DOCUMENTS_LIMIT]
             ),
+            "past_meetings": meetings.past().order_by("-starts_at")[:8],
         }
     )
+    if person and person.calendar_token:
+        url = public_url(reverse("advisory_board:personal_calendar", args=[person.calendar_token]))
+        # webcal:// hands the address to the calendar app, which fetches it over https.
+        context.update({"calendar_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]})
     return render(request, "advisory_board/members.html", context)
 
 
-def record_visit(person, now):
-    """Documents are new if they changed after the previous visit: the same on every page of a
-    visit. A visit ends after VISIT_GAP without a page view."""
-    if person.last_visit_at is None or now - person.last_visit_at > VISIT_GAP:
-        # A new visit: what came before the last one is no longer new. On the first visit
-        # everything stays new.
-        person.seen_until = person.last_visit_at
-    elif now - person.last_visit_at < VISIT_RESOLUTION:
+def by_meeting(documents):
+    """The documents grouped by meeting: (meeting, documents) in the order of the documents."""
+    groups = {}
+    for document in documents:
+        groups.setdefault(document.meeting, []).append(document)
+    return list(groups.items())
+
+
+def record_visit(person, session_key, now):
+    """Documents are new if they appeared after the previous visit ended: the same on every page
+    of a visit. A visit is a login session; it ends early after VISIT_GAP without a page view."""
+    session = hashlib.sha256((session_key or "").encode()).hexdigest()[:32]
+    last = person.last_visit_at
+    if last is None or person.visit_session != session or now - last > VISIT_GAP:
+        # A new visit: what appeared before the last one ended is no longer new. Before the
+        # first visit, everything since the membership began is new.
+        person.seen_until = last
+        person.visit_session = session
+    elif now - last < VISIT_RESOLUTION:
         return  # the same visit, recorded moments ago: no write for every page view
     person.last_visit_at = now
-    person.save(update_fields=["seen_until", "last_visit_at"])
+    person.save(update_fields=["seen_until", "last_visit_at", "visit_session"])
 
 
 @never_cache
@@ -251,7 +275,7 @@ def document_version(request, pk, version):
     return response
 
 
-def log_downloads(request, documents, *, via_zip=False, version=None):
+def log_downloads(request, documents, *, via_zip=False, via_book=False, version=None):
     """Record the documents of a response that sends them; a HEAD request sends no file.
 
     `version` is that of an earlier file; by default the documents' current one.
@@ -265,6 +289,7 @@ def log_downloads(request, documents, *, via_zip=False, version=None):
             user=user,
             version=document.version if version is None else version,
             via_zip=via_zip,
+            via_book=via_book,
         )
         for document in documents
     )
@@ -295,13 +320,50 @@ def meeting_zip(request, pk):
 
 
 def zip_audience(user, meeting):
-    """Whose archive of the meeting a user gets: it names the stored ZIP, while its content
-    always follows Document.objects.visible_to()."""
+    """Whose archive or book of the meeting a user gets: it names the stored file, while its
+    content always follows Document.objects.visible_to()."""
     if has_staff_rights(user):
         return "redaktion"
     if meeting.board_id in current_member(user)[1]:
         return "mitglieder"
     return "oeffentlich"
+
+
+@login_required
+@never_cache
+def meeting_book_download(request, pk):
+    """The meeting book of what the reader may see, for the board's current members and staff."""
+    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    audience = zip_audience(request.user, meeting)
+    if audience == "oeffentlich":
+        raise Http404
+    documents = list(
+        Document.objects.visible_to(request.user)
+        .filter(meeting=meeting)
+        .select_related("agenda_item")
+        .defer("text", "search_vector")
+    )
+    if not documents:
+        raise Http404
+    book, included = meeting_book(meeting, documents, audience)
+    if book is None:
+        build_meeting_book.enqueue(meeting.pk, audience, [document.pk for document in documents])
+        # Built by now when tasks run at once (make run); otherwise a worker builds it soon.
+        book, included = meeting_book(meeting, documents, audience)
+    if book is None:
+        response = render(
+            request, "advisory_board/meeting_book_pending.html", {"meeting": meeting}, status=202
+        )
+        response["Retry-After"] = "10"
+        return response
+    response = file_response(
+        book,
+        content_type="application/pdf",
+        public=False,
+        filename=f"beirat-sitzung-{meeting.number:02d}-sitzungsmappe.pdf",
+    )
+    log_downloads(request, included, via_book=True)
+    return response
 
 
 @login_required

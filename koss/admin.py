@@ -88,8 +88,13 @@ class MailAdmin(RecordAdmin):
         "sent_at",
         "from_email",
         "body",
+        "attachment_names",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("Anhänge"))
+    def attachment_names(self, mail):
+        return ", ".join(attachment["filename"] for attachment in mail.attachments) or "–"
 
     @admin.action(description=_("Gescheiterte E-Mails erneut zustellen"))
     def deliver_again(self, request, queryset):

@@ -5,9 +5,11 @@ actions) stores a `Mail` per recipient and enqueues its delivery, in the caller'
 No request talks to the mail server. `deliver` hands the message to KOSS_MAIL_DELIVERY_BACKEND
 (SMTP in production), records the outcome, and while the server fails tries again after growing
 pauses; a delivered mail is never sent twice. `manage.py deliver_mail` enqueues what is due but
-has no task any more, e.g. after a worker was killed.
+has no task any more, e.g. after a worker was killed. Attachments are stored with the mail,
+so that every attempt sends them.
 """
 
+import base64
 import datetime
 import logging
 
@@ -37,10 +39,7 @@ class QueuedEmailBackend(BaseEmailBackend):
         count = 0
         with transaction.atomic():
             for message in email_messages:
-                if message.attachments:
-                    # Nothing the portal sends has any; storing them is not built, and losing
-                    # them quietly would be worse than refusing.
-                    raise ValueError("Mails with attachments cannot be queued.")
+                attachments = stored_attachments(message)
                 html = next(
                     (
                         content
@@ -57,10 +56,31 @@ class QueuedEmailBackend(BaseEmailBackend):
                         body=message.body,
                         html_body=html,
                         headers=dict(message.extra_headers),
+                        attachments=attachments,
                     )
                     deliver.enqueue(mail.pk)
                     count += 1
         return count
+
+
+def stored_attachments(message):
+    """The message's attachments as the Mail keeps them. A prepared MIME part is refused: it
+    cannot be stored as it is, and sending the mail without it would lose it quietly."""
+    stored = []
+    for attachment in message.attachments:
+        if not isinstance(attachment, tuple):
+            raise ValueError("Mails with prepared MIME attachments cannot be queued.")
+        filename, content, mimetype = attachment
+        if isinstance(content, str):
+            content = content.encode()
+        stored.append(
+            {
+                "filename": filename,
+                "mimetype": mimetype,
+                "content": base64.b64encode(content).decode("ascii"),
+            }
+        )
+    return stored
 
 
 def as_message(mail, connection):
@@ -74,6 +94,12 @@ def as_message(mail, connection):
     )
     if mail.html_body:
         message.attach_alternative(mail.html_body, "text/html")
+    for attachment in mail.attachments:
+        message.attach(
+            attachment["filename"],
+            base64.b64decode(attachment["content"]),
+            attachment["mimetype"],
+        )
     return message
 
 

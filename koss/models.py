@@ -59,6 +59,9 @@ class Mail(models.Model):
     body = models.TextField(_("Text"))
     html_body = models.TextField(_("HTML-Fassung"), blank=True)
     headers = models.JSONField(_("Kopfzeilen"), default=dict, blank=True)
+    # Each as {"filename", "mimetype", "content"} with the content in Base64, so that a retry
+    # sends exactly what was handed over (koss.mail).
+    attachments = models.JSONField(_("Anhänge"), default=list, blank=True)
     status = models.CharField(
         _("Status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
     )

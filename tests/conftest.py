@@ -17,9 +17,26 @@ from .factories import login_as, make_staff, make_user
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static():
-    """Tests run with the production static storage, which needs the hashed-file manifest."""
-    call_command("collectstatic", interactive=False, verbosity=0)
+def collected_static(tmp_path_factory):
+    """Tests run with the production static storage, which needs the hashed-file manifest.
+
+    Under pytest-xdist each worker process collects the static files and keeps its caches in a
+    directory of its own: one worker's collectstatic or cache.clear() never meets another's."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    overrides = {}
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        own = tmp_path_factory.mktemp("worker")
+        overrides["STATIC_ROOT"] = own / "static"
+        if not os.environ.get("REDIS_URL"):
+            overrides["CACHES"] = {
+                alias: {**config, "LOCATION": str(own / "cache" / alias)}
+                for alias, config in settings.CACHES.items()
+            }
+    with override_settings(**overrides):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
 
 
 @pytest.fixture(autouse=True)

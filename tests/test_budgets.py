@@ -212,6 +212,7 @@ def median_relative_times(client, urls, reference, rounds=41):
     return {url: statistics.median(ratios[url]) for url in urls}
 
 
+@pytest.mark.timing
 def test_list_and_search_pages_with_10000_rows_answer_within_1_2_times_of_50_rows(client, settings):
     # As in production, with the page cache off: every request renders its page.
     settings.KOSS_FRAGMENT_CACHE_SECONDS = 300

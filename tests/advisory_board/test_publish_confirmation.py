@@ -114,3 +114,69 @@ def test_only_staff_reach_the_confirmation(client, world, waiting, visitor):
     assert response.status_code == 302 and "/login/" in response.url
     assert not Document.objects.filter(pk=waiting["invitation"].pk, notified_at__isnull=False)
     assert mail.outbox == []
+
+
+def test_the_meeting_page_leads_to_the_confirmation_and_it_publishes(client, world, waiting):
+    login_as(client, world["users"]["staff"])
+    url = f"{URL}{world['meeting'].pk}/veroeffentlichen/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Maria Mitglied" in page.content.decode()
+    assert not Mail.objects.exists()
+    response = client.post(
+        url, {"bestaetigt": "1", "dokument": [waiting["invitation"].pk]}, follow=True
+    )
+    assert "1 Dokument veröffentlicht, 1 Benachrichtigung wird versandt." in (
+        response.content.decode()
+    )
+    assert Document.objects.get(pk=waiting["invitation"].pk).notified_at
+    assert Document.objects.get(pk=waiting["draft"].pk).notified_at is None
+
+
+def test_save_and_publish_saves_then_asks(client, world, waiting):
+    meeting = world["meeting"]
+    login_as(client, world["users"]["staff"])
+    form = client.get(f"{URL}{meeting.pk}/change/").context["adminform"].form
+    data = {
+        "board": meeting.board_id,
+        "number": meeting.number,
+        "starts_at_0": "20.01.2027",
+        "starts_at_1": "14:00:00",
+        "location": "Neuer Ort",
+        "status": form.initial["status"],
+        "_publish": "Sichern und veröffentlichen …",
+    }
+    for prefix in ("agenda_items", "documents", "replies"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    response = client.post(f"{URL}{meeting.pk}/change/", data)
+    assert response.status_code == 302
+    assert response.url == f"{URL}{meeting.pk}/veroeffentlichen/"
+    meeting.refresh_from_db()
+    assert meeting.location == "Neuer Ort"
+    assert not Document.objects.filter(pk=waiting["invitation"].pk, notified_at__isnull=False)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "member", "former_member", "other_board_member"])
+def test_only_staff_reach_the_confirmation_of_the_meeting_page(client, world, waiting, visitor):
+    if visitor != "anonymous":
+        login_as(client, world["users"][visitor])
+    url = f"{URL}{world['meeting'].pk}/veroeffentlichen/"
+    for response in (
+        client.get(url),
+        client.post(url, {"bestaetigt": "1", "dokument": [waiting["invitation"].pk]}),
+    ):
+        assert response.status_code == 302 and "/login/" in response.url
+    assert not Document.objects.filter(pk=waiting["invitation"].pk, notified_at__isnull=False)
+    assert mail.outbox == []
+
+
+def test_the_confirmation_of_an_unknown_meeting_is_a_404(client, world):
+    login_as(client, world["users"]["staff"])
+    assert client.get(f"{URL}999999/veroeffentlichen/").status_code == 404

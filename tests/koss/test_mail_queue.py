@@ -38,12 +38,13 @@ class Recorder:
     """An SMTP peer that keeps what it accepts, taking `delay` seconds per message."""
 
     def __init__(self):
-        self.received, self.delay = [], 0.0
+        self.received, self.messages, self.delay = [], [], 0.0
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
         self.received.extend(envelope.rcpt_tos)
+        self.messages.append(envelope.content)
         return "250 OK"
 
 
@@ -219,6 +220,7 @@ class TestPasswordReset:
             counts.append(len(queries))
         assert counts[0] == counts[1]
 
+    @pytest.mark.timing
     def test_the_response_times_are_within_a_few_milliseconds(self, member, settings):
         settings.ACCOUNT_RATE_LIMITS = False
         times = {member.email: [], "unbekannt@example.org": []}
@@ -263,11 +265,72 @@ def test_only_staff_see_the_mails(client, visitor, status):
         assert "x@example.org" in page and "wartet auf Zustellung" in page
 
 
-def test_a_mail_with_an_attachment_is_refused_not_stripped(db):
+def test_a_mail_keeps_its_attachments_in_the_queue(db):
+    from django.core.mail import EmailMessage
+
+    message = EmailMessage("Betreff", "Text", None, ["x@example.org", "y@example.org"])
+    message.attach("anlage.txt", "Inhalt mit Umlauten: äöü", "text/plain")
+    message.attach("bild.png", b"\x89PNG\r\n\x1a\n\x00\xff", "image/png")
+    message.send()
+    for mail in Mail.objects.all():
+        assert [(a["filename"], a["mimetype"]) for a in mail.attachments] == [
+            ("anlage.txt", "text/plain"),
+            ("bild.png", "image/png"),
+        ]
+
+
+def test_a_prepared_mime_part_is_refused_not_stripped(db):
+    from email.mime.text import MIMEText
+
     from django.core.mail import EmailMessage
 
     message = EmailMessage("Betreff", "Text", None, ["x@example.org"])
-    message.attach("anlage.txt", b"Inhalt", "text/plain")
+    message.attach(MIMEText("Inhalt"))
     with pytest.raises(ValueError, match="attachments"):
         message.send()
     assert not Mail.objects.exists()
+
+
+def test_attachments_arrive_unchanged_also_after_a_failed_attempt(smtp):
+    from email import message_from_bytes, policy
+
+    from django.core.mail import EmailMessage
+
+    smtp.stop()
+    message = EmailMessage("Betreff", "Text", None, ["x@example.org"])
+    message.attach("anlage.txt", "Inhalt mit Umlauten: äöü", "text/plain")
+    message.attach("bild.png", b"\x89PNG\r\n\x1a\n\x00\xff", "image/png")
+    message.send()
+    run_worker()
+    assert Mail.objects.get().attempts == 1 and smtp.received == []
+
+    smtp.start()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2), tick=True):
+        run_worker()
+    (raw,) = smtp.recorder.messages
+    parts = {
+        part.get_filename(): part
+        for part in message_from_bytes(raw, policy=policy.default).iter_attachments()
+    }
+    assert parts["anlage.txt"].get_content() == "Inhalt mit Umlauten: äöü"
+    assert parts["bild.png"].get_content() == b"\x89PNG\r\n\x1a\n\x00\xff"
+
+
+def test_the_meeting_notice_brings_its_calendar_entry_through_smtp(client, smtp, board_of):
+    from email import message_from_bytes, policy
+
+    import icalendar
+
+    meeting = board_of(2)
+    publish(client, meeting)
+    run_worker()
+    assert len(smtp.recorder.messages) == 2
+    for raw in smtp.recorder.messages:
+        received = message_from_bytes(raw, policy=policy.default)
+        (attachment,) = received.iter_attachments()
+        assert attachment.get_content_type() == "text/calendar"
+        assert attachment.get_filename() == "beirat-sitzung-09.ics"
+        (event,) = icalendar.Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+        assert event.decoded("dtstart") == meeting.starts_at.replace(microsecond=0)
+        assert str(event["location"]) == meeting.location
+        assert str(event["summary"]) == f"Beirat für Sozialplanung: {meeting}"

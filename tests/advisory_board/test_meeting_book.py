@@ -1,0 +1,264 @@
+"""The meeting book (Sitzungsmappe): one PDF per meeting and reader, with a cover, every document
+the reader may see in agenda order and bookmarks; built once per set of document versions, on the
+local disk and in object storage alike."""
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from pypdf import PdfReader
+
+from advisory_board.models import AgendaItem, DownloadLog
+from koss.core.demo import demo_pdf
+
+from ..factories import make_document
+from .conftest import VISIBLE, VISITORS
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage_backend")]
+
+
+def real_pdf(title, pages=1):
+    """A PDF of `pages` pages, each naming the title."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.append(PdfReader(io.BytesIO(demo_pdf(title, ["Seite einer Unterlage"]))))
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+@pytest.fixture
+def book_world(world):
+    """The access world, with real PDFs instead of placeholders."""
+    for document in world["documents"].values():
+        document.file = ContentFile(real_pdf(document.title), name=f"{document.pk}.pdf")
+        document.save()
+    return world
+
+
+def book_url(meeting):
+    return reverse("advisory_board:book", args=[meeting.pk])
+
+
+def book_of(response):
+    assert response.status_code == 200, response.status_code
+    return PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def outline_of(reader):
+    """The bookmarks as (depth, title, page number counted from 1)."""
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item) + 1
+
+    return list(walk(reader.outline, 0))
+
+
+def stored_books():
+    try:
+        return sorted(default_storage.listdir("board/books")[1])
+    except FileNotFoundError:  # a directory on the local disk that was never made
+        return []
+
+
+BOOK_READERS = {"member", "staff"}
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_only_the_boards_members_and_staff_get_the_book(login, book_world, visitor):
+    response = login(visitor).get(book_url(book_world["meeting"]))
+    if visitor == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith("/konto/login/")
+        return
+    if visitor not in BOOK_READERS:
+        assert response.status_code == 404
+        assert not DownloadLog.objects.exists()
+        return
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    reader = book_of(response)
+    expected = {
+        book_world["documents"][key].title
+        for key in VISIBLE[visitor]
+        if book_world["documents"][key].meeting == book_world["meeting"]
+    }
+    titles = {title for depth, title, page in outline_of(reader) if depth == 1}
+    assert titles == expected
+    # The cover, then one page per document.
+    assert len(reader.pages) == 1 + len(expected)
+    logged = DownloadLog.objects.filter(via_book=True)
+    assert {log.document.title for log in logged} == expected
+    assert {log.user for log in logged} == {book_world["users"][visitor]}
+
+
+def test_another_boards_meeting_has_no_book_for_a_member(login, book_world):
+    assert login("member").get(book_url(book_world["other_meeting"])).status_code == 404
+
+
+def test_cover_names_board_meeting_date_time_place_and_agenda_in_german(login, world):
+    meeting = world["meeting"]
+    meeting.location = "Schloß „Friedenstein“ – Gotha"
+    meeting.save()
+    AgendaItem.objects.create(meeting=meeting, position=1, title="Begrüßung und Übersicht")
+    AgendaItem.objects.create(meeting=meeting, position=2, title="Größere Vorhaben „2027“ & <b>")
+    cover = book_of(login("member").get(book_url(meeting))).pages[0].extract_text()
+    assert "Sitzungsmappe" in cover
+    assert "Beirat" in cover and "5. Sitzung" in cover
+    assert "Ort: Schloß „Friedenstein“ – Gotha" in cover
+    assert "TOP 1" in cover and "Begrüßung und Übersicht" in cover
+    # Titles are text, never markup.
+    assert "Größere Vorhaben „2027“ & <b>" in cover
+    assert "Uhr" in cover
+
+
+def test_documents_follow_the_agenda_with_bookmarks_per_item_and_document(login, world):
+    meeting = world["meeting"]
+    first = AgendaItem.objects.create(meeting=meeting, position=1, title="Bericht")
+    second = AgendaItem.objects.create(meeting=meeting, position=2, title="Haushalt")
+    # Uploaded in another order than the agenda's.
+    budget = make_document(meeting, "Haushaltsplan", agenda_item=second, content=real_pdf("H", 2))
+    report = make_document(meeting, "Jahresbericht", agenda_item=first, content=real_pdf("J", 3))
+    world["documents"]["members"].file = ContentFile(real_pdf("P"), name="protokoll.pdf")
+    world["documents"]["members"].save()
+    reader = book_of(login("member").get(book_url(meeting)))
+    assert outline_of(reader) == [
+        (0, "Deckblatt und Tagesordnung", 1),
+        (0, "TOP 1: Bericht", 2),
+        (1, report.title, 2),
+        (0, "TOP 2: Haushalt", 5),
+        (1, budget.title, 5),
+        (0, "Weitere Unterlagen", 7),
+        (1, "Protokoll für Mitglieder", 7),
+    ]
+    assert len(reader.pages) == 7
+    assert reader.page_mode == "/UseOutlines"
+    # The cover says where each document begins.
+    cover = reader.pages[0].extract_text()
+    assert "Jahresbericht – ab Seite 2" in cover
+    assert "Haushaltsplan – ab Seite 5" in cover
+
+
+def test_documents_that_are_no_pdf_are_listed_on_the_cover_only(login, book_world):
+    meeting = book_world["meeting"]
+    sheet = make_document(
+        meeting,
+        "Tabelle der Mittel",
+        content=b"PK\x03\x04" + b"\x00" * 100,
+        kind="sonstiges",
+    )
+    sheet.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet.save(update_fields=["content_type"])
+    reader = book_of(login("member").get(book_url(meeting)))
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "Tabelle der Mittel" in cover
+    assert "liegt nicht als PDF vor – einzeln herunterladen" in cover
+    assert sheet.title not in [title for depth, title, page in outline_of(reader)]
+    # Nothing of it was sent, so nothing is logged.
+    assert not DownloadLog.objects.filter(document=sheet).exists()
+
+
+def test_a_broken_pdf_is_named_on_the_cover_and_the_rest_is_bound(login, book_world):
+    meeting = book_world["meeting"]
+    broken = make_document(meeting, "Beschädigte Datei", content=b"%PDF-1.4 kaputt")
+    reader = book_of(login("member").get(book_url(meeting)))
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert "Beschädigte Datei" in cover and "konnte nicht eingebunden werden" in cover
+    assert len(reader.pages) == 3  # the cover, the public and the members' document
+    assert not DownloadLog.objects.filter(document=broken).exists()
+
+
+def test_book_is_built_once_and_then_sent_from_the_storage(login, book_world):
+    client = login("member")
+    first = b"".join(client.get(book_url(book_world["meeting"])).streaming_content)
+    assert len(stored_books()) == 1
+    # The second request reads no document: it sends the stored book.
+    for document in book_world["documents"].values():
+        default_storage.delete(document.file.name)
+    second = b"".join(client.get(book_url(book_world["meeting"])).streaming_content)
+    assert second == first
+    assert DownloadLog.objects.filter(via_book=True).count() == 2 * 2
+
+
+def test_readers_who_see_other_documents_get_another_book(login, book_world, client):
+    login("member").get(book_url(book_world["meeting"]))
+    client.logout()
+    login("staff").get(book_url(book_world["meeting"]))
+    assert len(stored_books()) == 2
+
+
+def test_a_new_version_replaces_the_book(login, book_world):
+    client = login("member")
+    client.get(book_url(book_world["meeting"]))
+    old = stored_books()
+    document = book_world["documents"]["members"]
+    document.file = ContentFile(real_pdf("Fassung 3", pages=2), name="fassung-3.pdf")
+    document.save()
+    reader = book_of(client.get(book_url(book_world["meeting"])))
+    assert len(reader.pages) == 1 + 1 + 2
+    assert "Fassung 3" in reader.pages[-1].extract_text()
+    # The superseded book does not pile up.
+    assert len(stored_books()) == 1 and stored_books() != old
+
+
+def test_without_a_visible_document_there_is_no_book(login, world):
+    for key in ("public", "members"):
+        world["documents"][key].delete()
+    assert login("member").get(book_url(world["meeting"])).status_code == 404
+
+
+def test_while_a_worker_builds_the_book_the_reader_is_asked_to_return(login, book_world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    response = login("member").get(book_url(book_world["meeting"]))
+    assert response.status_code == 202
+    assert response["Retry-After"]
+    assert "no-store" in response["Cache-Control"]
+    assert "Die Sitzungsmappe wird zusammengestellt" in response.content.decode()
+    assert not DownloadLog.objects.exists()
+    assert stored_books() == []
+
+
+@pytest.mark.local_disk
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_meeting_page_links_the_book_for_its_readers(login, world, visitor):
+    content = login(visitor).get(world["meeting"].get_absolute_url()).content.decode()
+    assert (book_url(world["meeting"]) in content) == (visitor in BOOK_READERS)
+
+
+@pytest.mark.local_disk
+def test_book_of_30_documents(login, world, capsys):
+    import time
+
+    items = [
+        AgendaItem.objects.create(meeting=world["meeting"], position=n, title=f"Punkt {n}")
+        for n in range(1, 11)
+    ]
+    for n in range(30):
+        make_document(
+            world["meeting"],
+            f"Unterlage {n}",
+            agenda_item=items[n % 10],
+            content=real_pdf(f"Unterlage {n}", pages=3),
+        )
+    started = time.perf_counter()
+    response = login("member").get(book_url(world["meeting"]))
+    content = b"".join(response.streaming_content)
+    elapsed = time.perf_counter() - started
+    reader = PdfReader(io.BytesIO(content))
+    with capsys.disabled():
+        print(
+            f"\nBook of 30 documents (3 pages each) and 10 agenda items: {len(reader.pages)} "
+            f"pages, {len(content)} bytes, built and sent in {elapsed * 1000:.0f} ms"
+        )
+    # The cover, then each agenda item with the list of its documents (the placeholders of the
+    # world are no PDFs and stay on the cover).
+    assert len(reader.outline) == 1 + 10 * 2
+    assert elapsed < 10
