@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('django_tasks_database', '0021_conditional_partial_index_ordering'),
-        ('koss', '0003_mail'),
+        ('koss', '0004_mail_attachments'),
     ]
 
     operations = [
