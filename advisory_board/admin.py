@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.core.admin import CheckedFileLinksMixin
+from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, RelevantSearchResultsMixin
 
 from .emails import invite_person, notice, notice_recipients, notify_new_documents
 from .forms import DocumentAdminForm, DocumentInlineForm, DocumentInlineFormSet
@@ -51,7 +51,7 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(GermanSlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "constituted_on", "is_current"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
@@ -66,7 +66,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
     # One name column, so that role, organisation and membership fit 1280 px.
     list_display = ["name", "role", "organisation", "is_member", "has_login", "last_visit_at"]
     search_fields = ["last_name", "first_name", "email", "memberships__organisation"]
@@ -212,7 +212,7 @@ class ReplyInline(ReadOnlyInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
     # The board is a filter, not a column: the list fits 1280 px beside the menu and filters.
     list_display = ["__str__", "location", "status", "reply_summary"]
     list_filter = ["board", "status"]

@@ -386,6 +386,14 @@ class DocumentQuerySet(models.QuerySet):
             .first()
         )
 
+    def unreleased(self):
+        """Documents meant for members or the public that they cannot read yet: no release date,
+        or one in the future. Staff-only documents are never released, so they wait for nothing.
+        """
+        return self.exclude(visibility=Document.Visibility.STAFF).filter(
+            Q(published_at__isnull=True) | Q(published_at__gt=timezone.now())
+        )
+
     def visible_to(self, user):
         """The one rule on who may read which document, used by every view, download, ZIP and feed.
 

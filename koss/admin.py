@@ -1,12 +1,19 @@
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from .core.admin import ProseEditorAdminMixin
 from .mail import deliver
-from .models import Mail, Page
+from .models import Mail, Page, TaskResult
 
 
 @admin.register(Page)
@@ -46,12 +53,19 @@ class LogEntryAdmin(RecordAdmin):
         "content_type",
         "object_repr",
         "action_flag",
-        "change_message",
+        "change",
     ]
     list_filter = ["action_flag", "content_type"]
     search_fields = ["object_repr", "change_message", "user__email"]
     date_hierarchy = "action_time"
     list_select_related = ["user", "content_type"]
+    fields = [*list_display[:-1], "change"]
+    readonly_fields = fields
+
+    # The stored message is JSON for Django; people read it in sentences.
+    @admin.display(description=_("Änderung"))
+    def change(self, entry):
+        return entry.get_change_message()
 
 
 @admin.register(Mail)
@@ -101,3 +115,148 @@ class MailAdmin(RecordAdmin):
             % len(failed),
             messages.SUCCESS,
         )
+
+
+# --- Packages' admins, in German ------------------------------------------------------------
+# What their catalogues cannot translate (names of fields without a verbose_name, permission
+# names stored in English, the names of objects) is named here.
+
+
+def titled(filter_class, title):
+    """A list filter of the given class under a German title."""
+
+    class Titled(filter_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
+class GermanPermissionField(forms.ModelMultipleChoiceField):
+    """Django stores the names of its default permissions in English ("Can add partner")."""
+
+    ACTIONS = {
+        "add": _("%(model)s hinzufügen"),
+        "change": _("%(model)s ändern"),
+        "delete": _("%(model)s löschen"),
+        "view": _("%(model)s ansehen"),
+    }
+
+    def label_from_instance(self, permission):
+        model = permission.content_type.model_class()
+        action, _separator, model_name = permission.codename.partition("_")
+        if model is None or action not in self.ACTIONS or model_name != model._meta.model_name:
+            return str(permission)
+        return " | ".join(
+            [
+                str(model._meta.app_config.verbose_name),
+                str(model._meta.verbose_name),
+                self.ACTIONS[action] % {"model": model._meta.verbose_name},
+            ]
+        )
+
+
+class GermanPermissionsMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in {"permissions", "user_permissions"}:
+            kwargs["form_class"] = GermanPermissionField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class GermanUserAdmin(GermanPermissionsMixin, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class GermanGroupAdmin(GermanPermissionsMixin, GroupAdmin):
+    pass
+
+
+class AuthenticatorForm(forms.ModelForm):
+    class Meta:
+        labels = {
+            "user": _("Benutzer"),
+            "type": _("Art"),
+            "data": _("Daten"),
+            "created_at": _("eingerichtet am"),
+            "last_used_at": _("zuletzt verwendet am"),
+        }
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class GermanAuthenticatorAdmin(AuthenticatorAdmin):
+    """The second factors of staff and members (allauth's fields have no German names)."""
+
+    form = AuthenticatorForm
+    list_select_related = ["user"]
+    list_display = ["owner", "kind", "created", "last_used"]
+    list_filter = [
+        ("type", titled(admin.ChoicesFieldListFilter, _("Art"))),
+        ("created_at", titled(admin.DateFieldListFilter, _("eingerichtet am"))),
+        ("last_used_at", titled(admin.DateFieldListFilter, _("zuletzt verwendet am"))),
+    ]
+
+    @admin.display(description=_("Benutzer"), ordering="user__email")
+    def owner(self, authenticator):
+        return authenticator.user
+
+    @admin.display(description=_("Art"), ordering="type")
+    def kind(self, authenticator):
+        return authenticator.get_type_display()
+
+    @admin.display(description=_("eingerichtet am"), ordering="created_at")
+    def created(self, authenticator):
+        return authenticator.created_at
+
+    @admin.display(description=_("zuletzt verwendet am"), ordering="last_used_at")
+    def last_used(self, authenticator):
+        return authenticator.last_used_at
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(TaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """The background tasks (mail delivery above all): what waits, runs, failed."""
+
+    list_display = [
+        "task",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return ["arguments" if name == "args_kwargs" else name for name in fields]
+
+    @admin.display(description=_("Aufgabe"))
+    def task(self, result):
+        return result.task_name
+
+    @admin.display(description=_("Argumente"))
+    def arguments(self, result):
+        values = [*result.args_kwargs.get("args", [])]
+        values += [f"{key}={value}" for key, value in result.args_kwargs.get("kwargs", {}).items()]
+        return ", ".join(str(value) for value in values) or gettext("keine")
+
+    @admin.display(description=_("Fehlerverlauf"))
+    def formatted_traceback(self, result):
+        return super().formatted_traceback(result)
+
+    @admin.display(description=_("frühestens am"))
+    def display_run_after(self, result):
+        return super().display_run_after(result)

@@ -1,7 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class KossConfig(AppConfig):
+    # The one for "koss" in INSTALLED_APPS; this module holds another one.
+    default = True
     name = "koss"
     verbose_name = "KOSS-Portal"
 
@@ -10,3 +14,10 @@ class KossConfig(AppConfig):
             accounts,  # noqa: F401  (connects the second-factor signal receivers)
             checks,  # noqa: F401  (registers the deployment checks of the content)
         )
+
+
+class TasksDatabaseConfig(TasksAppConfig):
+    """django-tasks-db under a German name (its own is English and not translatable)."""
+
+    default = False
+    verbose_name = _("Hintergrundaufgaben")

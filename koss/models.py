@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from .core.richtext import RichTextField
 
@@ -130,3 +131,15 @@ class Mail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.recipient}"
+
+
+class TaskResult(DBTaskResult):
+    """The background tasks of django-tasks-db, as the Redaktion reads them in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("Hintergrundaufgabe")
+        verbose_name_plural = _("Hintergrundaufgaben")
+
+    def __str__(self):
+        return f"{self.task_name} ({self.get_status_display()})"

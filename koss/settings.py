@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -74,7 +75,7 @@ INSTALLED_APPS = [
     "csp",
     "django.contrib.sitemaps",
     "django_tasks",
-    "django_tasks_db",
+    "koss.apps.TasksDatabaseConfig",
 ]
 
 MIDDLEWARE = [
@@ -380,6 +381,15 @@ if HTTPS:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     # The health check is asked for by the proxy and monitoring over plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# The rich-text editor's menu in German: an editor extension of our own (koss/core/richtext.py)
+# that adds no HTML of its own to what the sanitiser allows.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("koss/admin/prose-editor-de.js")],
+        "extensions": {"GermanMenu": lambda config, shared_config: None},
+    }
+]
 
 # Content-Security-Policy (django-csp): our own origin only, scripts without 'unsafe-inline'
 # (a nonce where a template needs an inline script), no inline styles.

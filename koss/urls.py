@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 
 from . import accounts, views
 from .core.cache import public_page
+from .dashboard import with_staff_dashboard
 from .sitemaps import SITEMAPS
 
 admin.site.site_header = _("KOSS-Portal – Verwaltung")
@@ -13,6 +15,14 @@ admin.site.site_title = _("KOSS-Portal")
 admin.site.index_title = _("Redaktion")
 # The admin's own login form is replaced by allauth's, with its rate limits and second factor.
 admin.site.login = secure_admin_login(admin.site.login)
+# The lists need the width at 1280 px; the start page and the breadcrumbs lead everywhere.
+admin.site.enable_nav_sidebar = False
+# The admin's JavaScript catalogue includes the rich-text editor's (its dialogs and menu).
+admin.site.i18n_javascript = JavaScriptCatalog.as_view(
+    packages=["django.contrib.admin", "django_prose_editor"]
+)
+# The start page shows the Redaktion what waits for them (templates/admin/index.html).
+admin.site.index = with_staff_dashboard(admin.site.index)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.core.admin import CheckedFileLinksMixin, ProseEditorAdminMixin
+from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, ProseEditorAdminMixin
 
 from .models import Article, Attachment
 
@@ -18,7 +18,9 @@ class AttachmentInline(CheckedFileLinksMixin, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedFileLinksMixin, ProseEditorAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    GermanSlugAdminMixin, CheckedFileLinksMixin, ProseEditorAdminMixin, admin.ModelAdmin
+):
     file_urls = {"image": lambda file: reverse("news:image", args=[file.instance.slug])}
     list_display = ["title", "kind", "state", "publish_at", "starts_at", "updated_at"]
     list_filter = ["status", "kind", "publish_at"]

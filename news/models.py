@@ -57,6 +57,13 @@ class ArticleQuerySet(PublishableQuerySet):
             .first()
         )
 
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def scheduled(self):
+        """Released, but not due yet (the rest of what published() leaves out)."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+
     def about(self, subject):
         """The published articles that name a partner or a board meeting, the latest first."""
         relation = {

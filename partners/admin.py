@@ -4,13 +4,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from koss.core.admin import CheckedFileLinksMixin
+from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, RelevantSearchResultsMixin
 
 from .models import Partner, Region, Topic
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RelevantSearchResultsMixin, GermanSlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "planning_region", "ags"]
     list_filter = ["kind", "planning_region"]
     search_fields = ["name", "ags"]
@@ -18,16 +18,19 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(GermanSlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Partner)
-class PartnerAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
+class PartnerAdmin(
+    RelevantSearchResultsMixin, GermanSlugAdminMixin, CheckedFileLinksMixin, admin.ModelAdmin
+):
     file_urls = {"logo": lambda file: reverse("partners:logo", args=[file.instance.slug])}
-    list_display = ["name", "short_name", "kind", "level", "region", "is_published", "updated_at"]
+    # Chosen to fit 1280 px beside the filters; "geändert" is in each partner's history.
+    list_display = ["name", "short_name", "kind", "level", "region", "is_published"]
     list_filter = ["is_published", "kind", "level", "region", "topics"]
     list_select_related = ["region"]
     search_fields = ["name", "short_name", "city", "summary"]

@@ -15,6 +15,8 @@ EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "History": True,
+    # German names for the menu's buttons (static/koss/admin/prose-editor-de.js).
+    "GermanMenu": True,
 }
 sanitize = create_sanitizer(EXTENSIONS)
 

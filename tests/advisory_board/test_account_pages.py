@@ -312,12 +312,14 @@ class TestLogout:
         assert get_user_model().objects.filter(pk=client.session["_auth_user_id"]).exists()
 
 
-def test_the_compiled_catalogue_is_the_one_written(tmp_path):
-    """The .mo shipped with the portal is compiled from the .po under review."""
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_the_compiled_catalogue_is_the_one_written(tmp_path, domain):
+    """The .mo shipped with the portal is compiled from the .po under review (the Python and
+    template catalogue, and the JavaScript one)."""
     catalogue = settings.BASE_DIR / "locale" / "de" / "LC_MESSAGES"
-    compiled = tmp_path / "django.mo"
-    subprocess.run(["msgfmt", "--check", "-o", compiled, catalogue / "django.po"], check=True)
-    assert compiled.read_bytes() == (catalogue / "django.mo").read_bytes()
+    compiled = tmp_path / f"{domain}.mo"
+    subprocess.run(["msgfmt", "--check", "-o", compiled, catalogue / f"{domain}.po"], check=True)
+    assert compiled.read_bytes() == (catalogue / f"{domain}.mo").read_bytes()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -96,3 +96,26 @@ def phone_page_without_javascript(browser):
     yield page
     context.close()
     assert violations == [], violations
+
+
+@pytest.fixture
+def staff_page(live_server, page):
+    """The page, logged in as staff who passed the second factor (without typing a code)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from ..factories import login_staff, make_staff, restore_migration_data
+
+    restore_migration_data()
+    client = Client()
+    login_staff(client, make_staff())
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return page

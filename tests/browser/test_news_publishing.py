@@ -31,7 +31,7 @@ def test_staff_schedule_an_article_and_visitors_see_it_only_after_its_time(live_
 
     staff.locator("#id_kind").select_option(label="Pressemitteilung")
     staff.locator("#id_title").press_sequentially("Beirat tagt zum fünften Mal")
-    expect(staff.locator("#id_slug")).to_have_value("beirat-tagt-zum-funften-mal")
+    expect(staff.locator("#id_slug")).to_have_value("beirat-tagt-zum-fuenften-mal")
     staff.locator("#id_teaser").fill("Die fünfte Sitzung des Beirats steht bevor.")
     editor = staff.locator(".ProseMirror[contenteditable=true]")
     editor.click()

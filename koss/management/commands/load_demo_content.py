@@ -19,7 +19,8 @@ DEMO_ACCOUNTS = [
     ("ehemalig@example.org", "ehemaliges Beiratsmitglied", False),
 ]
 EDITORIAL_GROUP = "Redaktion"
-EDITORIAL_APPS = ["partners", "news", "advisory_board"]
+# "koss": the pages' texts, and the mails and background tasks the portal sent or waits on.
+EDITORIAL_APPS = ["koss", "partners", "news", "advisory_board"]
 
 
 class Command(BaseCommand):
