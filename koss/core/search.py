@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 OVERVIEW_HITS = 5  # per type, on the page of all types
 PAGE_HITS = 20  # per page, when one type is chosen
+SIMILAR_MIN_LENGTH = 5  # shorter words resemble too many others
 
 
 @dataclass
@@ -105,7 +106,7 @@ class Group:
 @dataclass
 class Found:
     groups: list = field(default_factory=list)
-    similar: bool = False  # no match: the groups hold titles of a similar spelling
+    similar_groups: list = field(default_factory=list)  # no match: titles of a similar spelling
 
     @property
     def total(self):
@@ -149,9 +150,9 @@ def search(query, user, kind="", page=None):
         else:
             total, hits = _hits(matches, rank, 0, OVERVIEW_HITS)
             found.groups.append(Group(source, total, _results(source, hits, terms)))
-    if not found.total and connection.vendor == "postgresql":
-        found = _similar(query, user, kind)
-    _choose_snippets(found.results)
+    if not found.total and connection.vendor == "postgresql" and len(query) >= SIMILAR_MIN_LENGTH:
+        found.similar_groups = _similar(query, user, kind)
+    _choose_snippets(found.results + [r for g in found.similar_groups for r in g.results])
     return found
 
 
@@ -165,9 +166,17 @@ def _match(terms):
 
 
 def _tsquery(terms):
-    # Stems hold letters and digits only (search_words.WORD), nothing tsquery would read as syntax.
-    raw = " & ".join(f"'{term.stem}'" + (":*" if term.prefix else "") for term in terms)
-    return SearchQuery(raw, config="simple", search_type="raw")
+    """Each term as its stem (a prefix) or as PostgreSQL's own stem of the word: the two Snowball
+    versions may differ ("Bevoelkerung"), and a word is then still found in its searched form."""
+    query = None
+    for term in terms:
+        # Stems hold letters and digits only (search_words.WORD), nothing tsquery reads as syntax.
+        stem = f"'{term.stem}'" + (":*" if term.prefix else "")
+        part = SearchQuery(stem, config="simple", search_type="raw") | SearchQuery(
+            term.word, config="german", search_type="plain"
+        )
+        query = part if query is None else query & part
+    return query
 
 
 def _rank(terms):
@@ -249,8 +258,8 @@ def _choose_snippets(results):
 
 
 def _similar(query, user, kind):
-    """Titles of a similar spelling ("Sozialplannung"), where pg_trgm is installed."""
-    found = Found(similar=True)
+    """Groups of titles of a similar spelling ("Sozialplannung"), where pg_trgm is installed."""
+    groups = []
     try:
         with transaction.atomic():
             for source in SOURCES:
@@ -261,11 +270,11 @@ def _similar(query, user, kind):
                 rank = TrigramWordSimilarity(query, name)
                 total, hits = _hits(matches, rank, 0, OVERVIEW_HITS)
                 if total:
-                    found.groups.append(Group(source, total, _results(source, hits, [])))
+                    groups.append(Group(source, total, _results(source, hits, [])))
     except DatabaseError:
         logger.warning("Search by similar spelling needs the PostgreSQL extension pg_trgm.")
-        return Found()
-    return found
+        return []
+    return groups
 
 
 def weighted_vector(weighted_fields, html_fields=()):

@@ -63,6 +63,7 @@ def plain(value, is_html=False):
 class Term:
     stem: str
     prefix: bool
+    word: str = ""  # as searched, for the database's own stemmer
 
     def matches(self, other_stem):
         return other_stem.startswith(self.stem) if self.prefix else other_stem == self.stem
@@ -75,9 +76,8 @@ def query_terms(query):
         word_stem = stem(word)
         if len(word_stem) > MIN_PREFIX + 1 and word_stem.endswith("i"):
             word_stem = word_stem[:-1]
-        term = Term(word_stem, prefix=len(word_stem) >= MIN_PREFIX)
-        if term not in terms:
-            terms.append(term)
+        if word_stem not in (term.stem for term in terms):
+            terms.append(Term(word_stem, prefix=len(word_stem) >= MIN_PREFIX, word=word))
     return terms[:MAX_TERMS]
 
 
