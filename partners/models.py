@@ -86,7 +86,6 @@ class Topic(models.Model):
 
     name = models.CharField(_("Name"), max_length=100, unique=True)
     slug = models.SlugField(_("Kurzname in der Adresse"), max_length=100, unique=True)
-    search_vector = SearchVectorField(null=True, editable=False)
     search_stems = models.TextField(editable=False, blank=True, default="")
 
     class Meta:

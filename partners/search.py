@@ -22,6 +22,7 @@ class TopicSource(Source):
     """A topic leads to the directory filtered by it; only topics with published partners."""
 
     model = Topic
+    short_list = True
 
     def queryset(self, user):
         return Topic.objects.filter(

@@ -61,6 +61,8 @@ class Source:
     similar_field: str = ""  # a title to compare by spelling when nothing matches
 
     model = None
+    # A short list kept by the editors (topics): its search_stems column serves on every database.
+    short_list = False
 
     def vector(self):
         """The weighted words of an object, as stored in its search_vector column."""
@@ -141,8 +143,9 @@ def search(query, user, kind="", page=None):
     if not terms:
         return found
     for source in SOURCES:
-        matches = source.queryset(user).filter(_match(terms))
-        rank = _rank(terms)
+        full_text = connection.vendor == "postgresql" and not source.short_list
+        matches = source.queryset(user).filter(_match(terms, full_text))
+        rank = _rank(terms, full_text)
         if kind and source.key != kind:
             found.groups.append(Group(source, matches.count(), []))
         elif kind:
@@ -156,8 +159,8 @@ def search(query, user, kind="", page=None):
     return found
 
 
-def _match(terms):
-    if connection.vendor == "postgresql":
+def _match(terms, full_text):
+    if full_text:
         return Q(search_vector=_tsquery(terms))
     match = Q()
     for term in terms:
@@ -179,8 +182,8 @@ def _tsquery(terms):
     return query
 
 
-def _rank(terms):
-    if connection.vendor == "postgresql":
+def _rank(terms, full_text):
+    if full_text:
         return SearchRank(F("search_vector"), _tsquery(terms))
     # The stems of the most important fields come first: the earlier the matches, the better.
     position = None
@@ -195,7 +198,7 @@ def _hits(matches, rank, offset, limit):
     total = matches.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     hits = list(
         matches.annotate(rank=rank, total=Subquery(total, output_field=IntegerField()))
-        .defer("search_vector", "search_stems")
+        .defer(*{"search_vector", "search_stems"} & {f.name for f in matches.model._meta.fields})
         .order_by("-rank", "pk")[offset : offset + limit]
     )
     return (hits[0].total if hits else 0), hits
@@ -311,7 +314,7 @@ def update_search_vectors(model, queryset=None):
     search_vector column on PostgreSQL, the search_stems column elsewhere."""
     queryset = model._default_manager.all() if queryset is None else queryset
     source = SOURCES_BY_MODEL[model._meta.label]
-    if connections[queryset.db].vendor == "postgresql":
+    if connections[queryset.db].vendor == "postgresql" and not source.short_list:
         queryset.update(search_vector=source.vector())
     else:
         _store_stems(queryset, source.weighted_fields, source.html_fields)
@@ -329,13 +332,15 @@ def _store_stems(queryset, weighted_fields, html_fields, batch=500):
     )
 
 
-def search_stems_operation(app_label, model_name, weighted_fields, html_fields=()):
-    """A migration step: the first fill of the model's search_stems column (not PostgreSQL, whose
-    search_vector column serves). The fields are given as they were when the migration was
-    written."""
+def search_stems_operation(
+    app_label, model_name, weighted_fields, html_fields=(), short_list=False
+):
+    """A migration step: the first fill of the model's search_stems column (on PostgreSQL only for
+    a short list, elsewhere its search_vector column serves). The fields are given as they were
+    when the migration was written."""
 
     def forwards(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == "postgresql" and not short_list:
             return
         model = apps.get_model(app_label, model_name)
         queryset = model._default_manager.using(schema_editor.connection.alias).all()
@@ -417,7 +422,8 @@ def search_index_operation(app_label, model_name, weighted_fields, html_fields=(
 
 def update_saved_object(sender, instance, raw=False, **kwargs):
     saved = sender._default_manager.filter(pk=instance.pk)
-    if connections[saved.db].vendor == "postgresql":
+    source = SOURCES_BY_MODEL[sender._meta.label]
+    if connections[saved.db].vendor == "postgresql" and not source.short_list:
         update_search_vectors(sender, saved)
     else:  # one query: the saved object already holds its texts
-        saved.update(search_stems=SOURCES_BY_MODEL[sender._meta.label].stems(instance))
+        saved.update(search_stems=source.stems(instance))
