@@ -39,7 +39,7 @@ register(
         (("public_summary", "B"), ("location", "C")),
         ("public_summary",),
         key="sitzung",
-        heading=_("Beiratssitzungen"),
+        heading=_("Sitzungen"),
         counted=ngettext_lazy("%(count)d Beiratssitzung", "%(count)d Beiratssitzungen", "count"),
     )
 )
@@ -49,7 +49,7 @@ register(
         (("title", "A"), ("text", "C")),
         ("text",),
         key="dokument",
-        heading=_("Beiratsdokumente"),
+        heading=_("Dokumente"),
         counted=ngettext_lazy("%(count)d Beiratsdokument", "%(count)d Beiratsdokumente", "count"),
         similar_field="title",
     )
