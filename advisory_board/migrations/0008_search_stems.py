@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from koss.core.search import search_stems_operation, similar_spelling_operation
+from koss.core.search_migrations import search_stems_operation, similar_spelling_operation
 
 
 class Migration(migrations.Migration):
