@@ -277,6 +277,8 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
     # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same stems as text, for databases without search vectors (koss.core.search).
+    search_stems = models.TextField(editable=False, blank=True, default="")
 
     objects = MeetingQuerySet.as_manager()
 
@@ -484,6 +486,8 @@ class Document(UploadedFile):
     )
     # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same stems as text, for databases without search vectors (koss.core.search).
+    search_stems = models.TextField(editable=False, blank=True, default="")
 
     objects = DocumentQuerySet.as_manager()
 

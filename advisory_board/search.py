@@ -1,6 +1,7 @@
 """What the site search finds of the board: meetings, and the documents the searcher may read."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from koss.core.search import Source, register
 
@@ -28,15 +29,28 @@ class DocumentSource(Source):
 
     def label_for(self, obj):
         if obj.visibility == Document.Visibility.PUBLIC:
-            return _("Beiratsdokument")
-        return _("Beiratsdokument (%(visibility)s)") % {"visibility": obj.get_visibility_display()}
+            return ""
+        return obj.get_visibility_display()
 
 
 register(
     MeetingSource(
-        _("Beiratssitzung"),
+        "",
         (("public_summary", "B"), ("location", "C")),
         ("public_summary",),
+        key="sitzung",
+        heading=_("Sitzungen"),
+        counted=ngettext_lazy("%(count)d Beiratssitzung", "%(count)d Beiratssitzungen", "count"),
     )
 )
-register(DocumentSource(_("Beiratsdokument"), (("title", "A"), ("text", "C")), ("text",)))
+register(
+    DocumentSource(
+        "",
+        (("title", "A"), ("text", "C")),
+        ("text",),
+        key="dokument",
+        heading=_("Dokumente"),
+        counted=ngettext_lazy("%(count)d Beiratsdokument", "%(count)d Beiratsdokumente", "count"),
+        similar_field="title",
+    )
+)

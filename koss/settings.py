@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The trigram lookups of the search by similar spelling (PostgreSQL only).
+    "django.contrib.postgres",
     "django_filters",
     "django_prose_editor",
     "allauth",

@@ -22,6 +22,7 @@ from news.models import Article
 from partners.map import partner_map
 
 from .core.cache import public_page
+from .core.search import SOURCES as search_sources
 from .core.search import search as run_search
 from .models import Page
 
@@ -73,16 +74,33 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
         error_messages={"max_length": _("Bitte suchen Sie mit höchstens %(limit_value)d Zeichen.")},
     )
+    typ = forms.ChoiceField(
+        label=_("Art der Treffer"),
+        required=False,
+        choices=lambda: [("", _("Alle"))] + [(s.key, s.heading) for s in search_sources],
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Diese Art von Treffern gibt es nicht.")},
+    )
 
 
 @public_page
 def search(request):
     form = SearchForm(request.GET)
-    results, query = [], ""
+    found, query, kind = None, "", ""
     if form.is_valid():
-        query = form.cleaned_data["q"]
-        results = run_search(query, request.user)
-    return render(request, "search.html", {"form": form, "query": query, "results": results})
+        query, kind = form.cleaned_data["q"], form.cleaned_data["typ"]
+        found = run_search(query, request.user, kind=kind, page=request.GET.get("page"))
+    return render(
+        request,
+        "search.html",
+        {
+            "form": form,
+            "query": query,
+            "kind": kind,
+            "found": found,
+            "results": found.results if found else [],
+        },
+    )
 
 
 @require_GET

@@ -181,6 +181,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
     # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same stems as text, for databases without search vectors (koss.core.search).
+    search_stems = models.TextField(editable=False, blank=True, default="")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -268,6 +270,8 @@ class Attachment(UploadedFile):
     )
     # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same stems as text, for databases without search vectors (koss.core.search).
+    search_stems = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("Anhang")

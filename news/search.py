@@ -1,6 +1,7 @@
 """What the site search finds of the news: articles and their attachments."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from koss.core.search import Source, register
 
@@ -35,6 +36,20 @@ register(
         (("title", "A"), ("teaser", "B"), ("body", "C")),
         ("teaser", "body"),
         html_fields=("body",),
+        key="beitrag",
+        heading=_("Beiträge"),
+        counted=ngettext_lazy("%(count)d Beitrag", "%(count)d Beiträge", "count"),
+        similar_field="title",
     )
 )
-register(AttachmentSource(_("Anhang"), (("title", "A"), ("text", "C")), ("text",)))
+register(
+    AttachmentSource(
+        "",
+        (("title", "A"), ("text", "C")),
+        ("text",),
+        key="anhang",
+        heading=_("Anhänge"),
+        counted=ngettext_lazy("%(count)d Anhang", "%(count)d Anhänge", "count"),
+        similar_field="title",
+    )
+)

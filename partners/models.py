@@ -86,6 +86,7 @@ class Topic(models.Model):
 
     name = models.CharField(_("Name"), max_length=100, unique=True)
     slug = models.SlugField(_("Kurzname in der Adresse"), max_length=100, unique=True)
+    search_stems = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("Thema")
@@ -191,6 +192,8 @@ class Partner(models.Model):
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
     # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same stems as text, for databases without search vectors (koss.core.search).
+    search_stems = models.TextField(editable=False, blank=True, default="")
 
     objects = PartnerQuerySet.as_manager()
 

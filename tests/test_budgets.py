@@ -131,6 +131,7 @@ def public_pages():
         meeting.get_absolute_url(),
         "/beirat/kalender.ics",
         "/suche/?q=Sozialplanung",
+        "/suche/?q=Sozialplanung&typ=partner",
         "/ueber-uns/",
         "/datenschutz/",
     ]

@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     "/beirat/",
     "/beirat/sitzungen/1/",
     "/suche/?q=Sozialplanung",
+    "/suche/?q=Sozialplanung&typ=partner",
     "/suche/?q=",
     "/suche/?q=" + "x" * 300,
     "/gibt-es-nicht/",

@@ -1,0 +1,64 @@
+"""Migration steps of the German search: the first fill of the search_stems columns, and the
+trigram indexes of the search by similar spelling. The GIN index of the search vectors is
+`koss.core.search.search_index_operation`."""
+
+import logging
+
+from django.db import DatabaseError, migrations, transaction
+
+from .search import store_stems
+
+logger = logging.getLogger(__name__)
+
+
+def search_stems_operation(
+    app_label, model_name, weighted_fields, html_fields=(), short_list=False
+):
+    """A migration step: the first fill of the model's search_stems column (on PostgreSQL only for
+    a short list, elsewhere its search_vector column serves). The fields are given as they were
+    when the migration was written."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql" and not short_list:
+            return
+        model = apps.get_model(app_label, model_name)
+        queryset = model._default_manager.using(schema_editor.connection.alias).all()
+        store_stems(queryset, weighted_fields, html_fields)
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)
+
+
+def similar_spelling_operation(app_label, model_name, field_name):
+    """A migration step: a trigram index on a title, for the search by similar spelling.
+
+    PostgreSQL only. Without the right to create the extension pg_trgm (a trusted extension since
+    PostgreSQL 13, which a database owner may create), the step only warns: the search then goes
+    without similar spellings.
+    """
+
+    def index_name(schema_editor, model):
+        return schema_editor.quote_name(f"{model._meta.db_table}_{field_name}_trgm")
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model(app_label, model_name)
+        column = schema_editor.quote_name(model._meta.get_field(field_name).column)
+        try:
+            with transaction.atomic(using=schema_editor.connection.alias):
+                schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                schema_editor.execute(
+                    f"CREATE INDEX {index_name(schema_editor, model)} ON "
+                    f"{schema_editor.quote_name(model._meta.db_table)} "
+                    f"USING gin ({column} gin_trgm_ops)"
+                )
+        except DatabaseError as error:
+            logger.warning("No search by similar spelling (pg_trgm): %s", error)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model(app_label, model_name)
+        schema_editor.execute(f"DROP INDEX IF EXISTS {index_name(schema_editor, model)}")
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
