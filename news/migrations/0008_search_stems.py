@@ -8,23 +8,24 @@ from koss.core.search_migrations import search_stems_operation, similar_spelling
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('advisory_board', '0007_document_agenda_item_of_its_meeting'),
+        ('news', '0007_article_event_date_and_place'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
+            model_name='article',
             name='search_stems',
             field=models.TextField(blank=True, default='', editable=False),
         ),
         migrations.AddField(
-            model_name='meeting',
+            model_name='attachment',
             name='search_stems',
             field=models.TextField(blank=True, default='', editable=False),
         ),
         search_stems_operation(
-            "advisory_board", "Meeting", [("public_summary", "B"), ("location", "C")]
+            "news", "Article", [("title", "A"), ("teaser", "B"), ("body", "C")], html_fields=["body"]
         ),
-        search_stems_operation("advisory_board", "Document", [("title", "A"), ("text", "C")]),
-        similar_spelling_operation("advisory_board", "Document", "title"),
+        search_stems_operation("news", "Attachment", [("title", "A"), ("text", "C")]),
+        similar_spelling_operation("news", "Article", "title"),
+        similar_spelling_operation("news", "Attachment", "title"),
     ]

@@ -8,24 +8,23 @@ from koss.core.search_migrations import search_stems_operation, similar_spelling
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0006_upload_names_by_type'),
+        ('advisory_board', '0009_person_visit_session'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
+            model_name='document',
             name='search_stems',
             field=models.TextField(blank=True, default='', editable=False),
         ),
         migrations.AddField(
-            model_name='attachment',
+            model_name='meeting',
             name='search_stems',
             field=models.TextField(blank=True, default='', editable=False),
         ),
         search_stems_operation(
-            "news", "Article", [("title", "A"), ("teaser", "B"), ("body", "C")], html_fields=["body"]
+            "advisory_board", "Meeting", [("public_summary", "B"), ("location", "C")]
         ),
-        search_stems_operation("news", "Attachment", [("title", "A"), ("text", "C")]),
-        similar_spelling_operation("news", "Article", "title"),
-        similar_spelling_operation("news", "Attachment", "title"),
+        search_stems_operation("advisory_board", "Document", [("title", "A"), ("text", "C")]),
+        similar_spelling_operation("advisory_board", "Document", "title"),
     ]
