@@ -54,10 +54,10 @@ def test_member_sees_a_new_document_downloads_it_and_replies(live_server, page, 
     assert DownloadLog.objects.filter(document=board_world["document"]).count() == 1
 
     page.get_by_role("link", name="Zur Rückmeldung").click()
-    page.get_by_label("Ja, ich nehme teil").check()
+    page.get_by_label("Ich nehme teil", exact=True).check()
     page.get_by_role("button", name="Antwort senden").click()
     expect(page.get_by_text("Danke! Sie haben zugesagt.")).to_be_visible()
-    assert Reply.objects.get().attending is True
+    assert Reply.objects.get().answer == "ja"
 
 
 def test_former_member_can_log_in_but_gets_no_documents(live_server, page, board_world):
