@@ -158,21 +158,19 @@ class ReplyInline(ReadOnlyInline):
     fields = ["person", "answer", "deputy_name", "comment", "replied_at"]
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(admin.StackedInline):
     model = Outcome
     extra = 0
     fields = [
-        "agenda_item",
-        "kind",
+        ("kind", "agenda_item"),
         "text",
-        "responsible",
-        "responsible_person",
-        "responsible_partner",
-        "due_on",
-        "status",
+        ("responsible", "responsible_person", "responsible_partner"),
+        ("due_on", "status"),
     ]
     autocomplete_fields = ["responsible_person", "responsible_partner"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+    }
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Offer only the agenda of the meeting being edited.
@@ -462,15 +460,7 @@ class OutcomeStatusChangeInline(ReadOnlyInline):
 @admin.register(Outcome)
 class OutcomeAdmin(admin.ModelAdmin):
     form = OutcomeAdminForm
-    list_display = [
-        "text_short",
-        "kind",
-        "meeting",
-        "responsible_names",
-        "due_on",
-        "status",
-        "status_changed_at",
-    ]
+    list_display = ["text_short", "kind", "status", "due_on", "responsible_names", "meeting"]
     list_editable = ["status"]
     list_filter = ["status", "kind", "meeting__board"]
     search_fields = ["text", "responsible"]
@@ -482,7 +472,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Wortlaut"), ordering="text")
     def text_short(self, outcome):
-        return Truncator(outcome.text).chars(80)
+        return Truncator(outcome.text).chars(70)
 
     @admin.display(description=_("verantwortlich"))
     def responsible_names(self, outcome):

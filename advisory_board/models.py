@@ -606,7 +606,11 @@ class Outcome(models.Model):
     OPEN_STATUSES = [Status.OPEN, Status.IN_PROGRESS]
 
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("Sitzung")
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("Sitzung"),
+        help_text=_("Die Sitzung, in der beschlossen oder vereinbart wurde."),
     )
     agenda_item = models.ForeignKey(
         AgendaItem,
@@ -651,7 +655,12 @@ class Outcome(models.Model):
         verbose_name=_("verantwortliche Organisation"),
         help_text=_("Wenn eine Organisation des Partnernetzwerks verantwortlich ist."),
     )
-    due_on = models.DateField(_("fällig am"), null=True, blank=True)
+    due_on = models.DateField(
+        _("fällig am"),
+        null=True,
+        blank=True,
+        help_text=_("Bis wann die Aufgabe erledigt sein soll."),
+    )
     status = models.CharField(
         _("Stand"),
         max_length=20,
@@ -815,10 +824,21 @@ class Attendance(models.Model):
         Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("Sitzung")
     )
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("Person")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("Person"),
+        help_text=_("Ein Mitglied des Beirats."),
     )
     status = models.CharField(
-        _("Anwesenheit"), max_length=20, choices=Status, default=Status.PRESENT
+        _("Anwesenheit"),
+        max_length=20,
+        choices=Status,
+        default=Status.PRESENT,
+        help_text=_(
+            "Vorbelegt aus der Rückmeldung: Zusage anwesend, Absage oder Vertretung entschuldigt, "
+            "keine Antwort abwesend."
+        ),
     )
     represented_by = models.CharField(
         _("vertreten durch"),

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name='Attendance',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('anwesend', 'anwesend'), ('entschuldigt', 'entschuldigt'), ('abwesend', 'abwesend')], default='anwesend', max_length=20, verbose_name='Anwesenheit')),
+                ('status', models.CharField(choices=[('anwesend', 'anwesend'), ('entschuldigt', 'entschuldigt'), ('abwesend', 'abwesend')], default='anwesend', help_text='Vorbelegt aus der Rückmeldung: Zusage anwesend, Absage oder Vertretung entschuldigt, keine Antwort abwesend.', max_length=20, verbose_name='Anwesenheit')),
                 ('represented_by', models.CharField(blank=True, help_text='Name der Vertretung, wenn das Mitglied nicht selbst kam.', max_length=200, verbose_name='vertreten durch')),
             ],
             options={
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('beschluss', 'Beschluss'), ('aufgabe', 'Aufgabe')], default='aufgabe', help_text='Ein Beschluss hält fest, was gilt; eine Aufgabe, was jemand erledigt.', max_length=20, verbose_name='Art')),
                 ('text', models.TextField(help_text='Was beschlossen wurde oder was zu tun ist, in einem Satz.', verbose_name='Wortlaut')),
                 ('responsible', models.CharField(blank=True, help_text='Person oder Organisation als Text, z. B. „Geschäftsstelle KOSS“.', max_length=200, verbose_name='verantwortlich')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='fällig am')),
+                ('due_on', models.DateField(blank=True, help_text='Bis wann die Aufgabe erledigt sein soll.', null=True, verbose_name='fällig am')),
                 ('status', models.CharField(choices=[('offen', 'offen'), ('in_bearbeitung', 'in Bearbeitung'), ('erledigt', 'erledigt'), ('entfallen', 'entfallen')], default='offen', help_text='Jede Änderung wird mit Zeitpunkt und Bearbeiter festgehalten.', max_length=20, verbose_name='Stand')),
                 ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='Stand geändert am')),
             ],
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='attendance',
             name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='advisory_board.person', verbose_name='Person'),
+            field=models.ForeignKey(help_text='Ein Mitglied des Beirats.', on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='advisory_board.person', verbose_name='Person'),
         ),
         migrations.AddField(
             model_name='outcome',
@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outcome',
             name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='advisory_board.meeting', verbose_name='Sitzung'),
+            field=models.ForeignKey(help_text='Die Sitzung, in der beschlossen oder vereinbart wurde.', on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='advisory_board.meeting', verbose_name='Sitzung'),
         ),
         migrations.AddField(
             model_name='outcome',
