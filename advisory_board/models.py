@@ -560,6 +560,10 @@ class OutcomeQuerySet(models.QuerySet):
         """Still to be done: open or in progress."""
         return self.filter(status__in=Outcome.OPEN_STATUSES)
 
+    def by_due_date(self):
+        """The next due first; those without a date last."""
+        return self.order_by(models.F("due_on").asc(nulls_last=True), "meeting__starts_at", "pk")
+
     def for_list(self):
         """With everything a list shows, in one query."""
         return self.select_related(
@@ -881,6 +885,11 @@ class Attendance(models.Model):
     def attended(self):
         # The rule of AttendanceQuerySet.attended(), for one entry in hand.
         return self.status == self.Status.PRESENT or bool(self.represented_by)
+
+    @property
+    def named_in_public(self):
+        """Public pages name who came in person and consented; read with with_public_consent()."""
+        return self.status == self.Status.PRESENT and getattr(self, "public_consent", False)
 
     @classmethod
     def from_reply(cls, meeting, person_id, reply):

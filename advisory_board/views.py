@@ -190,11 +190,7 @@ def meeting_record(meeting, user, may_see_agenda):
     attended = list(meeting.attendance.attended().with_public_consent().for_list())
     return {
         "attended_count": len(attended),
-        "attended_names": [
-            entry.person.full_name
-            for entry in attended
-            if entry.public_consent and entry.status == entry.Status.PRESENT
-        ],
+        "attended_names": [entry.person.full_name for entry in attended if entry.named_in_public],
     }
 
 
@@ -237,7 +233,7 @@ def members_area(request):
             .open()
             .filter(meeting__board__in=boards)
             .for_list()
-            .order_by(F("due_on").asc(nulls_last=True), "meeting__starts_at", "pk"),
+            .by_due_date(),
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
             "new_documents": new_documents[:NEW_DOCUMENTS_LIMIT],
             "past_meetings": meetings.past().order_by("-starts_at")[:8],
