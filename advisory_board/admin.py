@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,12 +21,15 @@ from .emails import invite_person, notice, notice_recipients, notify_new_documen
 from .forms import DocumentAdminForm, DocumentInlineForm, DocumentInlineFormSet
 from .models import (
     AgendaItem,
+    Attendance,
     Board,
     Document,
     DocumentVersion,
     DownloadLog,
     Meeting,
     Membership,
+    Outcome,
+    OutcomeStatusChange,
     Person,
     Reply,
     Term,
@@ -208,7 +212,44 @@ class DocumentInline(CheckedFileLinksMixin, admin.TabularInline):
 
 class ReplyInline(ReadOnlyInline):
     model = Reply
-    fields = ["person", "attending", "replied_at"]
+    fields = ["person", "answer", "deputy_name", "comment", "replied_at"]
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    extra = 0
+    fields = [
+        ("kind", "agenda_item"),
+        "text",
+        ("responsible", "responsible_person", "responsible_partner"),
+        ("due_on", "status"),
+    ]
+    autocomplete_fields = ["responsible_person", "responsible_partner"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}
+    }
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Offer only the agenda of the meeting being edited.
+        if db_field.name == "agenda_item":
+            meeting_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = AgendaItem.objects.filter(meeting_id=meeting_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["person", "status", "represented_by"]
+    autocomplete_fields = ["person"]
+    verbose_name_plural = _(
+        "Anwesenheit (mit der Aktion „Anwesenheit aus den Rückmeldungen vorbelegen“ vorbelegt)"
+    )
+
+
+def previous_status(form):
+    """The status an outcome had before this form: "" for a new one."""
+    return "" if form.instance._state.adding else form.initial.get("status", "")
 
 
 @admin.register(Meeting)
@@ -218,8 +259,13 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
     list_filter = ["board", "status"]
     search_fields = ["location", "public_summary", "agenda_items__title"]
     date_hierarchy = "starts_at"
-    inlines = [AgendaItemInline, DocumentInline, ReplyInline]
-    actions = ["prepare_meeting", "publish_documents"]
+    inlines = [AgendaItemInline, DocumentInline, OutcomeInline, ReplyInline, AttendanceInline]
+    actions = [
+        "prepare_meeting",
+        "publish_documents",
+        "prefill_attendance",
+        "put_open_tasks_on_agenda",
+    ]
 
     class Media:
         css = {"all": ["css/admin-board.css"]}
@@ -230,13 +276,14 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
             .get_queryset(request)
             .select_related("board")
             .annotate(
-                attending_count=Count("replies", filter=Q(replies__attending=True)),
-                declining_count=Count("replies", filter=Q(replies__attending=False)),
+                attending_count=Count("replies", filter=Q(replies__answer__in=Reply.COMING)),
+                declining_count=Count("replies", filter=Q(replies__answer=Reply.Answer.NO)),
             )
         )
 
     @admin.display(description=_("Rückmeldungen"), ordering="attending_count")
     def reply_summary(self, meeting):
+        # A deputy fills the seat: counted with those who come.
         return _("%(yes)d ja, %(no)d nein") % {
             "yes": meeting.attending_count,
             "no": meeting.declining_count,
@@ -347,6 +394,65 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:advisory_board_meeting_publish", args=[meeting.pk])
         )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Outcome:
+            return super().save_formset(request, form, formset, change)
+        # Saved one by one, so that each change of status is recorded with who made it.
+        formset.save(commit=False)
+        for outcome in formset.deleted_objects:
+            outcome.delete()
+        for outcome_form in formset.forms:
+            if outcome_form in formset.deleted_forms or not outcome_form.has_changed():
+                continue
+            outcome_form.instance.save_with_history(
+                previous_status=previous_status(outcome_form), user=request.user
+            )
+        return None
+
+    @admin.action(description=_("Anwesenheit aus den Rückmeldungen vorbelegen"))
+    def prefill_attendance(self, request, queryset):
+        added = sum(Attendance.objects.prefill(meeting) for meeting in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d Eintrag zur Anwesenheit vorbelegt. Bitte prüfen Sie ihn in der Sitzung.",
+                "%(count)d Einträge zur Anwesenheit vorbelegt. Bitte prüfen Sie sie in der Sitzung.",
+                added,
+            )
+            % {"count": added},
+            messages.SUCCESS if added else messages.INFO,
+        )
+
+    @admin.action(description=_("Offene Aufgaben als Tagesordnungspunkt übernehmen"))
+    def put_open_tasks_on_agenda(self, request, queryset):
+        for meeting in queryset.select_related("board"):
+            if meeting.status != Meeting.Status.PLANNED:
+                self.message_user(
+                    request,
+                    _("%(meeting)s: Offene Aufgaben übernehmen nur geplante Sitzungen.")
+                    % {"meeting": meeting},
+                    messages.WARNING,
+                )
+                continue
+            item, count = Outcome.objects.put_on_agenda(meeting)
+            if item is None:
+                self.message_user(
+                    request,
+                    _("%(meeting)s: Es gibt keine offenen Aufgaben.") % {"meeting": meeting},
+                    messages.INFO,
+                )
+                continue
+            self.message_user(
+                request,
+                ngettext(
+                    "%(meeting)s: %(count)d offene Aufgabe steht unter %(item)s.",
+                    "%(meeting)s: %(count)d offene Aufgaben stehen unter %(item)s.",
+                    count,
+                )
+                % {"meeting": meeting, "count": count, "item": item},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Dokumente veröffentlichen und Mitglieder benachrichtigen …"))
     def publish_documents(self, request, queryset):
@@ -462,3 +568,77 @@ class DownloadLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class OutcomeAdminForm(DocumentAdminForm):
+    """Offers the agenda of the outcome's meeting only, as for documents."""
+
+    class Meta(DocumentAdminForm.Meta):
+        model = Outcome
+        fields = [
+            "meeting",
+            "agenda_item",
+            "kind",
+            "text",
+            "responsible",
+            "responsible_person",
+            "responsible_partner",
+            "due_on",
+            "status",
+        ]
+
+
+class OutcomeStatusChangeInline(ReadOnlyInline):
+    model = OutcomeStatusChange
+    fields = ["changed_at", "old_status", "new_status", "changed_by"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    form = OutcomeAdminForm
+    list_display = ["text_short", "kind", "status", "due_on", "responsible_names", "meeting"]
+    list_editable = ["status"]
+    list_filter = ["status", "kind", "meeting__board"]
+    search_fields = ["text", "responsible"]
+    list_select_related = ["meeting", "responsible_person", "responsible_partner"]
+    autocomplete_fields = ["meeting", "responsible_person", "responsible_partner"]
+    readonly_fields = ["status_changed_at"]
+    inlines = [OutcomeStatusChangeInline]
+    actions = ["mark_in_progress", "mark_done"]
+
+    @admin.display(description=_("Wortlaut"), ordering="text")
+    def text_short(self, outcome):
+        return Truncator(outcome.text).chars(70)
+
+    @admin.display(description=_("verantwortlich"))
+    def responsible_names(self, outcome):
+        return outcome.responsible_names
+
+    def save_model(self, request, obj, form, change):
+        obj.save_with_history(previous_status=previous_status(form), user=request.user)
+
+    def set_status(self, request, queryset, status):
+        changed = 0
+        for outcome in queryset.select_for_update():
+            if outcome.status != status:
+                previous, outcome.status = outcome.status, status
+                outcome.save_with_history(previous_status=previous, user=request.user)
+                changed += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Stand von %(count)d Eintrag geändert.",
+                "Stand von %(count)d Einträgen geändert.",
+                changed,
+            )
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Stand: in Bearbeitung"))
+    def mark_in_progress(self, request, queryset):
+        self.set_status(request, queryset, Outcome.Status.IN_PROGRESS)
+
+    @admin.action(description=_("Stand: erledigt"))
+    def mark_done(self, request, queryset):
+        self.set_status(request, queryset, Outcome.Status.DONE)

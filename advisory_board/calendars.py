@@ -2,18 +2,33 @@
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 from koss.core.calendars import new_calendar, new_event
 
 DEFAULT_DURATION = datetime.timedelta(hours=3)
 STATUS = {"geplant": "CONFIRMED", "stattgefunden": "CONFIRMED", "abgesagt": "CANCELLED"}
 
 
-def meetings_calendar(request, meetings, name, *, with_agenda=False):
-    """The meetings as a calendar; without a request (in a mail) with the portal's public
-    address (koss.core.calendars.new_event)."""
+def meetings_calendar(request, meetings, name, *, with_agenda=False, replies=None):
+    """The meetings as an iCalendar; without a request (in a mail) with the portal's public
+    address (koss.core.calendars.new_event). `replies` maps meeting ids to the subscriber's own
+    replies, which the personal feed shows in each event."""
+    replies = replies or {}
     calendar = new_calendar(name, method="PUBLISH" if request is None else None)
     for meeting in meetings:
-        description = [meeting.public_summary] if meeting.public_summary else []
+        summary = f"{meeting.board.name}: {meeting}"
+        cancelled = meeting.status == meeting.Status.CANCELLED
+        if cancelled:
+            # Calendars that ignore STATUS:CANCELLED still show the word.
+            summary = _("Abgesagt: %(summary)s") % {"summary": summary}
+        description = [_("Die Sitzung ist abgesagt.")] if cancelled else []
+        if meeting.pk in replies:
+            description.append(
+                _("Ihre Rückmeldung: %(reply)s") % {"reply": replies[meeting.pk].confirmation}
+            )
+        if meeting.public_summary:
+            description.append(meeting.public_summary)
         if with_agenda:
             description += [
                 f"TOP {item.position}: {item.title}" for item in meeting.agenda_items.all()
@@ -21,7 +36,7 @@ def meetings_calendar(request, meetings, name, *, with_agenda=False):
         event = new_event(
             request,
             f"beirat-sitzung-{meeting.pk}",
-            summary=f"{meeting.board.name}: {meeting}",
+            summary=summary,
             starts_at=meeting.starts_at,
             ends_at=meeting.ends_at or meeting.starts_at + DEFAULT_DURATION,
             location=meeting.location,

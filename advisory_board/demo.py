@@ -15,7 +15,19 @@ from django.utils import timezone
 from koss.core.demo import demo_pdf
 from partners.models import Partner
 
-from .models import AgendaItem, Board, Document, Meeting, Membership, Person, Term
+from .models import (
+    AgendaItem,
+    Attendance,
+    Board,
+    Document,
+    Meeting,
+    Membership,
+    Outcome,
+    OutcomeStatusChange,
+    Person,
+    Reply,
+    Term,
+)
 
 BOARD_PURPOSE = (
     "Der interdisziplinär besetzte Beirat für Sozialplanung soll als Impulsgeber, Denkfabrik und "
@@ -219,6 +231,8 @@ def load_demo_content():
             for position, (title, text) in enumerate(AGENDA, start=1)
         ]
         load_meeting_documents(meeting, items)
+        load_replies_and_attendance(meeting)
+    load_outcomes(board, partners, users.get("redaktion@example.org"))
     return f"Beirat mit {len(PEOPLE)} Personen und {len(entries)} Sitzungen geladen."
 
 
@@ -274,3 +288,164 @@ def load_meeting_documents(meeting, items):
         )
         if published_at:
             Document.objects.filter(pk=document.pk).update(changed_at=published_at)
+
+
+# A deputy for every seat that is not taken in person now and then.
+DEPUTIES = {
+    "Mehlich": "Ute Beispiel (Demo)",
+    "Planung (Demo)": "Petra Muster (Demo)",
+    "Wissenschaft (Demo)": "Lars Vertreter (Demo)",
+}
+
+
+def load_replies_and_attendance(meeting):
+    """Replies of the members, and for held meetings the attendance taken from them; the upcoming
+    meeting leaves the demo member's reply open, so the reply form can be tried."""
+    day = timezone.localdate(meeting.starts_at)
+    members = (
+        Membership.objects.current(on=day).filter(board=meeting.board).select_related("person")
+    )
+    upcoming = meeting.status == Meeting.Status.PLANNED
+    for n, membership in enumerate(members):
+        person = membership.person
+        if upcoming and person.user_id is not None:
+            continue
+        deputy = DEPUTIES.get(person.last_name)
+        turn = (n + meeting.number) % 5
+        if upcoming:
+            # One deputy with a comment for the meeting to come.
+            turn = 0 if person.last_name == "Planung (Demo)" else 1
+        answer = {"answer": Reply.Answer.YES, "deputy_name": "", "comment": ""}
+        if deputy and turn == 0:
+            answer |= {"answer": Reply.Answer.DEPUTY, "deputy_name": deputy}
+        elif turn == 3:
+            answer["answer"] = Reply.Answer.NO
+        if upcoming and deputy and turn == 0:
+            answer["comment"] = "Meine Vertretung bringt die Zahlen aus der Region mit. (Demo)"
+        Reply.objects.update_or_create(meeting=meeting, person=person, defaults=answer)
+    if meeting.status == Meeting.Status.HELD:
+        Attendance.objects.prefill(meeting)
+
+
+# meeting number, kind, text, responsible text, partner slug, person's last name, due date,
+# and the history of the status: (status, date of the change)
+OUTCOMES = [
+    (
+        1,
+        "beschluss",
+        "Der Beirat tagt einmal im Quartal; die Geschäftsstelle lädt vier Wochen vorher ein. (Demo)",
+        "",
+        None,
+        None,
+        None,
+        [("erledigt", datetime.date(2014, 10, 6))],
+    ),
+    (
+        1,
+        "aufgabe",
+        "Entwurf einer Geschäftsordnung an die Mitglieder senden. (Demo)",
+        "Geschäftsstelle KOSS",
+        None,
+        None,
+        datetime.date(2014, 11, 15),
+        [
+            ("offen", datetime.date(2014, 10, 6)),
+            ("in_bearbeitung", datetime.date(2014, 10, 20)),
+            ("erledigt", datetime.date(2014, 11, 12)),
+        ],
+    ),
+    (
+        6,
+        "aufgabe",
+        "Eckpunkte für einen Sozialstrukturatlas Thüringen zusammenstellen. (Demo)",
+        "",
+        "liga-thueringen",
+        None,
+        datetime.date(2016, 6, 30),
+        [("offen", datetime.date(2016, 1, 20)), ("in_bearbeitung", datetime.date(2016, 3, 1))],
+    ),
+    (
+        7,
+        "aufgabe",
+        "Gute Beispiele kommunaler Sozialplanung aus den Landkreisen sammeln. (Demo)",
+        "",
+        None,
+        "Planung (Demo)",
+        datetime.date(2016, 9, 30),
+        [("offen", datetime.date(2016, 4, 20))],
+    ),
+    (
+        7,
+        "aufgabe",
+        "Fachtag „Sozialplanung im ländlichen Raum“ im Herbst 2016 vorbereiten. (Demo)",
+        "Arbeitsgruppe Ländlicher Raum (Demo)",
+        None,
+        None,
+        datetime.date(2016, 8, 31),
+        [("offen", datetime.date(2016, 4, 20)), ("entfallen", datetime.date(2016, 7, 13))],
+    ),
+    (
+        8,
+        "beschluss",
+        "Der Beirat empfiehlt dem Land, Sozialplanung in allen Landkreisen zu fördern. (Demo)",
+        "",
+        None,
+        None,
+        None,
+        [("erledigt", datetime.date(2016, 7, 13))],
+    ),
+    (
+        8,
+        "aufgabe",
+        "Stellungnahme zum Landesentwicklungsprogramm vorbereiten. (Demo)",
+        "Geschäftsstelle KOSS",
+        None,
+        "Vorsitz (Demo)",
+        datetime.date(2016, 10, 31),
+        [("offen", datetime.date(2016, 7, 13))],
+    ),
+]
+
+
+def load_outcomes(board, partners, editor):
+    """Decisions and tasks of the held meetings with their history, and the open ones on the
+    upcoming meeting's agenda."""
+    meetings = {meeting.number: meeting for meeting in board.meetings.all()}
+    people = {
+        person.last_name: person for person in Person.objects.filter(memberships__board=board)
+    }
+    for number, kind, text, responsible, partner, person, due_on, history in OUTCOMES:
+        meeting = meetings[number]
+        at = [
+            timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0)))
+            for _status, day in history
+        ]
+        outcome, created = Outcome.objects.update_or_create(
+            meeting=meeting,
+            text=text,
+            defaults={
+                "kind": kind,
+                "agenda_item": meeting.agenda_items.filter(position=3).first(),
+                "responsible": responsible,
+                "responsible_partner": partners.get(partner),
+                "responsible_person": people.get(person),
+                "due_on": due_on,
+                "status": history[-1][0],
+                "status_changed_at": at[-1],
+            },
+        )
+        if created:
+            previous = [""] + [status for status, _day in history]
+            OutcomeStatusChange.objects.bulk_create(
+                OutcomeStatusChange(
+                    outcome=outcome,
+                    old_status=old,
+                    new_status=status,
+                    changed_at=changed_at,
+                    changed_by=editor,
+                )
+                for old, (status, _day), changed_at in zip(previous, history, at, strict=False)
+            )
+    upcoming = board.meetings.upcoming().first()
+    if upcoming:
+        Outcome.objects.put_on_agenda(upcoming)

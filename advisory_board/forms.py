@@ -1,11 +1,12 @@
-"""Admin forms of the board's documents: an agenda item is always one of the document's meeting."""
+"""Forms of the board: the admin's document forms (an agenda item is always one of the
+document's meeting) and a member's reply."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgendaItem, Document
+from .models import AgendaItem, Document, Reply
 
 # The prefix of the agenda inline on the meeting page (the related name of AgendaItem.meeting).
 AGENDA_PREFIX = "agenda_items"
@@ -111,3 +112,18 @@ class DocumentInlineFormSet(BaseInlineFormSet):
             if position.isdigit() and not self.data.get(prefix + "DELETE"):
                 positions.add(int(position))
         return positions
+
+
+CHOOSE_AN_ANSWER = _("Bitte wählen Sie, ob Sie teilnehmen.")
+
+
+class ReplyForm(forms.ModelForm):
+    """A member's answer for a meeting; Reply.clean() asks for the deputy's name."""
+
+    class Meta:
+        model = Reply
+        fields = ["answer", "deputy_name", "comment"]
+        widgets = {"answer": forms.RadioSelect}
+        error_messages = {
+            "answer": {"required": CHOOSE_AN_ANSWER, "invalid_choice": CHOOSE_AN_ANSWER}
+        }

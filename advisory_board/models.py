@@ -6,10 +6,12 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from koss.core.choices import choice_display
@@ -579,8 +581,22 @@ class DocumentVersion(models.Model):
         return typed_filename(stem, content_type)
 
 
+class ReplyQuerySet(models.QuerySet):
+    def coming(self):
+        """Replies that fill the seat: the member attends, or a deputy comes."""
+        return self.filter(answer__in=Reply.COMING)
+
+
 class Reply(models.Model):
-    """A member's answer whether they attend a meeting."""
+    """A member's answer whether they attend a meeting, or who comes in their place."""
+
+    class Answer(models.TextChoices):
+        YES = "ja", _("Ich nehme teil")
+        NO = "nein", _("Ich nehme nicht teil")
+        DEPUTY = "vertretung", _("Vertretung kommt")
+
+    # The answers that fill the seat.
+    COMING = [Answer.YES, Answer.DEPUTY]
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="replies", verbose_name=_("Sitzung")
@@ -588,19 +604,429 @@ class Reply(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="replies", verbose_name=_("Person")
     )
-    attending = models.BooleanField(_("nimmt teil"))
+    answer = models.CharField(_("Antwort"), max_length=12, choices=Answer)
+    deputy_name = models.CharField(
+        _("Vertretung"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wer an Stelle des Mitglieds kommt; nur bei „Vertretung kommt“."),
+    )
+    comment = models.TextField(
+        _("Anmerkung"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Eine Anmerkung des Mitglieds für die Redaktion, z. B. „komme später“."),
+    )
     replied_at = models.DateTimeField(_("geantwortet am"), auto_now=True)
+
+    objects = ReplyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Rückmeldung")
         verbose_name_plural = _("Rückmeldungen")
         ordering = ["meeting", "person__last_name"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="one_reply_per_meeting")
+            models.UniqueConstraint(fields=["meeting", "person"], name="one_reply_per_meeting"),
+            models.CheckConstraint(
+                condition=~Q(answer="vertretung") | ~Q(deputy_name=""),
+                name="reply_deputy_has_a_name",
+                violation_error_message=_("Bitte nennen Sie den Namen Ihrer Vertretung."),
+            ),
         ]
 
+    get_answer_display = choice_display(Answer, "answer")
+
     def __str__(self):
-        return f"{self.person}: {'ja' if self.attending else 'nein'}"
+        return f"{self.person}: {self.get_answer_display()}"
+
+    def clean(self):
+        super().clean()
+        self.deputy_name = self.deputy_name.strip()
+        if self.answer == self.Answer.DEPUTY and not self.deputy_name:
+            raise ValidationError(
+                {"deputy_name": _("Bitte nennen Sie den Namen Ihrer Vertretung.")}
+            )
+        if self.answer != self.Answer.DEPUTY:
+            # A name typed before choosing another answer would read as a deputy who comes.
+            self.deputy_name = ""
+
+    @property
+    def coming(self):
+        """The seat is filled: the member attends, or a deputy comes."""
+        return self.answer in self.COMING
+
+    @property
+    def confirmation(self):
+        """The answer as the member reads it back, on pages, in messages and in the calendar."""
+        if self.answer == self.Answer.YES:
+            return _("Sie haben zugesagt.")
+        if self.answer == self.Answer.DEPUTY:
+            return _("Sie werden vertreten durch %(name)s.") % {"name": self.deputy_name}
+        return _("Sie haben abgesagt.")
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Decisions and tasks are for staff and the current members of the meeting's board."""
+        if has_staff_rights(user):
+            return self.all()
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        boards = Membership.objects.current_of(user).values("board_id")
+        return self.filter(meeting__board__in=boards)
+
+    def tasks(self):
+        return self.filter(kind=Outcome.Kind.TASK)
+
+    def open(self):
+        """Still to be done: open or in progress."""
+        return self.filter(status__in=Outcome.OPEN_STATUSES)
+
+    def by_due_date(self):
+        """The next due first; those without a date last."""
+        return self.order_by(models.F("due_on").asc(nulls_last=True), "meeting__starts_at", "pk")
+
+    def for_list(self):
+        """With everything a list shows, in one query."""
+        return self.select_related(
+            "meeting", "agenda_item", "responsible_person", "responsible_partner"
+        )
+
+    def put_on_agenda(self, meeting):
+        """Add to the meeting's agenda an item that lists the open tasks of its board from earlier
+        meetings, or bring that item up to date. Returns the item and the number of tasks, or
+        (None, 0) when no task is open."""
+        tasks = list(
+            self.tasks()
+            .open()
+            .for_list()
+            .filter(meeting__board=meeting.board, meeting__starts_at__lt=meeting.starts_at)
+            .order_by("meeting__starts_at", "agenda_item__position", "pk")
+        )
+        if not tasks:
+            return None, 0
+        title = _("Offene Aufgaben aus früheren Sitzungen")
+        description = "\n".join(f"• {task.agenda_line()}" for task in tasks)
+        item = meeting.agenda_items.filter(title=title).first()
+        if item is None:
+            last = meeting.agenda_items.aggregate(last=models.Max("position"))["last"] or 0
+            item = AgendaItem(meeting=meeting, position=last + 1, title=title)
+        item.description = description
+        item.save()
+        return item, len(tasks)
+
+
+class Outcome(models.Model):
+    """A decision (Beschluss) or task (Aufgabe) of a meeting, and what became of it."""
+
+    class Kind(models.TextChoices):
+        DECISION = "beschluss", _("Beschluss")
+        TASK = "aufgabe", _("Aufgabe")
+
+    class Status(models.TextChoices):
+        OPEN = "offen", _("offen")
+        IN_PROGRESS = "in_bearbeitung", _("in Bearbeitung")
+        DONE = "erledigt", _("erledigt")
+        DROPPED = "entfallen", _("entfallen")
+
+    OPEN_STATUSES = [Status.OPEN, Status.IN_PROGRESS]
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("Sitzung"),
+        help_text=_("Die Sitzung, in der beschlossen oder vereinbart wurde."),
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        verbose_name=_("Tagesordnungspunkt"),
+        help_text=_("Der Punkt der Tagesordnung, unter dem beschlossen wurde."),
+    )
+    kind = models.CharField(
+        _("Art"),
+        max_length=20,
+        choices=Kind,
+        default=Kind.TASK,
+        help_text=_("Ein Beschluss hält fest, was gilt; eine Aufgabe, was jemand erledigt."),
+    )
+    text = models.TextField(
+        _("Wortlaut"), help_text=_("Was beschlossen wurde oder was zu tun ist, in einem Satz.")
+    )
+    responsible = models.CharField(
+        _("verantwortlich"),
+        max_length=200,
+        blank=True,
+        help_text=_("Person oder Organisation als Text, z. B. „Geschäftsstelle KOSS“."),
+    )
+    responsible_person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responsibilities",
+        verbose_name=_("verantwortliche Person"),
+        help_text=_("Wenn eine Person des Beirats verantwortlich ist."),
+    )
+    responsible_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_outcomes",
+        verbose_name=_("verantwortliche Organisation"),
+        help_text=_("Wenn eine Organisation des Partnernetzwerks verantwortlich ist."),
+    )
+    due_on = models.DateField(
+        _("fällig am"),
+        null=True,
+        blank=True,
+        help_text=_("Bis wann die Aufgabe erledigt sein soll."),
+    )
+    status = models.CharField(
+        _("Stand"),
+        max_length=20,
+        choices=Status,
+        default=Status.OPEN,
+        help_text=_("Jede Änderung wird mit Zeitpunkt und Bearbeiter festgehalten."),
+    )
+    status_changed_at = models.DateTimeField(
+        _("Stand geändert am"), default=timezone.now, editable=False
+    )
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Beschluss oder Aufgabe")
+        verbose_name_plural = _("Beschlüsse und Aufgaben")
+        ordering = ["meeting", "agenda_item__position", "pk"]
+        indexes = [models.Index(fields=["status", "kind"])]
+
+    get_kind_display = choice_display(Kind, "kind")
+    get_status_display = choice_display(Status, "status")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {Truncator(self.text).chars(60)}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.agenda_item_id is not None
+            and self.meeting_id is not None
+            and self.agenda_item.meeting_id != self.meeting_id
+        ):
+            raise ValidationError(
+                {"agenda_item": _("Der Tagesordnungspunkt gehört zu einer anderen Sitzung.")}
+            )
+
+    @property
+    def responsible_names(self):
+        """Who is responsible, from the text and the linked person or organisation."""
+        names = [self.responsible]
+        if self.responsible_person_id:
+            names.append(self.responsible_person.full_name)
+        if self.responsible_partner_id:
+            names.append(self.responsible_partner.name)
+        return ", ".join(dict.fromkeys(name for name in names if name))
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+    def agenda_line(self):
+        """One line for the agenda of a later meeting."""
+        parts = [self.text]
+        if self.responsible_names:
+            parts.append(_("verantwortlich: %(names)s") % {"names": self.responsible_names})
+        if self.due_on:
+            parts.append(_("fällig am %(date)s") % {"date": date_format(self.due_on, "j. F Y")})
+        parts.append(self.get_status_display())
+        origin = _("aus der %(number)s. Sitzung") % {"number": self.meeting.number}
+        if self.agenda_item_id:
+            origin += f", TOP {self.agenda_item.position}"
+        return f"{' – '.join(parts)} ({origin})"
+
+    def save_with_history(self, *, previous_status, user):
+        """Save, and record a new status with who set it and when; `previous_status` is ""
+        for a new entry."""
+        changed = previous_status != self.status
+        if changed:
+            self.status_changed_at = timezone.now()
+        self.save()
+        if changed:
+            self.status_changes.create(
+                old_status=previous_status,
+                new_status=self.status,
+                changed_at=self.status_changed_at,
+                changed_by=user,
+            )
+
+
+class OutcomeStatusChange(models.Model):
+    """One step in the history of a decision or task: from which status to which, when, by whom."""
+
+    outcome = models.ForeignKey(
+        Outcome,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("Beschluss oder Aufgabe"),
+    )
+    old_status = models.CharField(_("vorher"), max_length=20, choices=Outcome.Status, blank=True)
+    new_status = models.CharField(_("nachher"), max_length=20, choices=Outcome.Status)
+    changed_at = models.DateTimeField(_("geändert am"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("geändert von"),
+    )
+
+    class Meta:
+        verbose_name = _("Änderung des Stands")
+        verbose_name_plural = _("Verlauf des Stands")
+        ordering = ["outcome", "-changed_at", "-pk"]
+
+    get_old_status_display = choice_display(Outcome.Status, "old_status")
+    get_new_status_display = choice_display(Outcome.Status, "new_status")
+
+    def __str__(self):
+        return f"{self.get_old_status_display() or _('neu')} → {self.get_new_status_display()}"
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def for_list(self):
+        """In the order of names, with the person, in one query."""
+        return self.select_related("person").order_by("person__last_name", "person__first_name")
+
+    def attended(self):
+        """Who was there: in person, or through a deputy."""
+        return self.filter(Q(status=Attendance.Status.PRESENT) | ~Q(represented_by=""))
+
+    def with_public_consent(self):
+        """Each entry with `public_consent`: whether the person agreed to be named publicly as a
+        member of the meeting's board."""
+        consent = Membership.objects.filter(
+            person=OuterRef("person"), board=OuterRef("meeting__board"), public_consent=True
+        )
+        return self.annotate(public_consent=Exists(consent))
+
+    def prefill(self, meeting):
+        """Add an entry from the reply for each member of the board on the meeting's day who has
+        none yet; entries staff already made stay as they are. Returns how many were added."""
+        day = timezone.localdate(meeting.starts_at)
+        members = Membership.objects.current(on=day).filter(board=meeting.board)
+        missing = (
+            members.exclude(person__attendance__meeting=meeting)
+            .values_list("person_id", flat=True)
+            .distinct()
+        )
+        replies = {reply.person_id: reply for reply in meeting.replies.all()}
+        entries = [
+            Attendance.from_reply(meeting, person_id, replies.get(person_id))
+            for person_id in missing
+        ]
+        self.bulk_create(entries)
+        return len(entries)
+
+
+class Attendance(models.Model):
+    """Whether a person attended a meeting, recorded by staff."""
+
+    class Status(models.TextChoices):
+        PRESENT = "anwesend", _("anwesend")
+        EXCUSED = "entschuldigt", _("entschuldigt")
+        ABSENT = "abwesend", _("abwesend")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("Sitzung")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("Person"),
+        help_text=_("Ein Mitglied des Beirats."),
+    )
+    status = models.CharField(
+        _("Anwesenheit"),
+        max_length=20,
+        choices=Status,
+        default=Status.PRESENT,
+        help_text=_(
+            "Vorbelegt aus der Rückmeldung: Zusage anwesend, Absage oder Vertretung entschuldigt, "
+            "keine Antwort abwesend."
+        ),
+    )
+    represented_by = models.CharField(
+        _("vertreten durch"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name der Vertretung, wenn das Mitglied nicht selbst kam."),
+    )
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Anwesenheit")
+        verbose_name_plural = _("Anwesenheit")
+        ordering = ["meeting", "person__last_name", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="one_attendance_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="anwesend") | Q(represented_by=""),
+                name="attendance_present_not_represented",
+                violation_error_message=_("Wer selbst anwesend war, wird nicht vertreten."),
+            ),
+        ]
+
+    get_status_display = choice_display(Status, "status")
+
+    def __str__(self):
+        return f"{self.person}: {self.get_status_display()}"
+
+    def clean(self):
+        super().clean()
+        self.represented_by = self.represented_by.strip()
+        if self.status == self.Status.PRESENT and self.represented_by:
+            raise ValidationError(
+                {"represented_by": _("Wer selbst anwesend war, wird nicht vertreten.")}
+            )
+
+    @property
+    def attended(self):
+        # The rule of AttendanceQuerySet.attended(), for one entry in hand.
+        return self.status == self.Status.PRESENT or bool(self.represented_by)
+
+    @property
+    def named_in_public(self):
+        """Public pages name who came in person and consented; read with with_public_consent()."""
+        return self.status == self.Status.PRESENT and getattr(self, "public_consent", False)
+
+    @classmethod
+    def from_reply(cls, meeting, person_id, reply):
+        """The entry a reply suggests: yes is present, a deputy or no is excused, no reply
+        absent."""
+        if reply is None:
+            return cls(meeting=meeting, person_id=person_id, status=cls.Status.ABSENT)
+        if reply.answer == Reply.Answer.YES:
+            return cls(meeting=meeting, person_id=person_id, status=cls.Status.PRESENT)
+        return cls(
+            meeting=meeting,
+            person_id=person_id,
+            status=cls.Status.EXCUSED,
+            represented_by=reply.deputy_name,
+        )
 
 
 class DownloadLog(models.Model):

@@ -5,7 +5,7 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from koss.core.validators import document_content_type
 
 from .archives import meeting_archive
 from .calendars import meetings_calendar
+from .forms import ReplyForm
 from .meeting_book import build_meeting_book, meeting_book
 from .models import (
     Board,
@@ -32,6 +33,7 @@ from .models import (
     DownloadLog,
     Meeting,
     Membership,
+    Outcome,
     Person,
     Reply,
 )
@@ -70,12 +72,29 @@ def current_member(user):
 
 
 def with_reply_of(person, meetings):
-    """The meetings with the person's reply in `attending`, in the same query: True or False, None
-    while they have not answered. Without a person, the meetings as they are."""
+    """The meetings with the person's reply, in the same query: read it with reply_of(). Without
+    a person, the meetings as they are."""
     if person is None:
         return meetings
-    reply = Reply.objects.filter(meeting=OuterRef("pk"), person=person)
-    return meetings.annotate(attending=Subquery(reply.values("attending")[:1]))
+    return meetings.annotate(
+        own_reply=FilteredRelation("replies", condition=Q(replies__person=person)),
+        reply_answer=F("own_reply__answer"),
+        reply_deputy=F("own_reply__deputy_name"),
+        reply_comment=F("own_reply__comment"),
+    )
+
+
+def reply_of(meeting):
+    """The reply that with_reply_of() read with the meeting, or None while there is none."""
+    answer = getattr(meeting, "reply_answer", None)
+    if answer is None:
+        return None
+    return Reply(
+        meeting=meeting,
+        answer=answer,
+        deputy_name=meeting.reply_deputy,
+        comment=meeting.reply_comment,
+    )
 
 
 @public_page
@@ -107,6 +126,11 @@ def board_index(request):
 
 @public_page
 def meeting_detail(request, pk):
+    return meeting_page(request, pk)
+
+
+def meeting_page(request, pk, reply_form=None, status=200):
+    """The meeting page; with `reply_form`, the member's reply as they sent it, with its errors."""
     user = request.user
     person, boards = current_member(user)
     meeting = get_object_or_404(
@@ -123,6 +147,9 @@ def meeting_detail(request, pk):
     )
     if not is_member:
         person = None
+    reply = reply_of(meeting) if person else None
+    if reply_form is None:
+        reply_form = ReplyForm(instance=reply)
     by_item = defaultdict(list)
     for document in documents:
         by_item[document.agenda_item_id if may_see_agenda else None].append(document)
@@ -138,17 +165,37 @@ def meeting_detail(request, pk):
             "agenda": agenda,
             "general_documents": by_item.get(None, []),
             "has_documents": bool(documents),
-            "attending": getattr(meeting, "attending", None) if person else None,
+            "reply": reply,
+            "reply_form": reply_form,
             "can_reply": is_member and person is not None and meeting.is_upcoming,
             "staff": staff,
             "replies": meeting.replies.select_related("person") if staff else None,
             "seen_until": person.seen_until if person else None,
+            **meeting_record(meeting, user, may_see_agenda),
         },
+        status=status,
     )
     if may_see_agenda:
         # Member-only content stays out of every cache, the browser's included.
         add_never_cache_headers(response)
     return response
+
+
+def meeting_record(meeting, user, may_see_agenda):
+    """What became of a meeting: its decisions and tasks and the attendance for members and
+    staff; for everyone else how many attended and the names of those who agreed to be named."""
+    if may_see_agenda:
+        attendance = list(meeting.attendance.for_list())
+        return {
+            "outcomes": Outcome.objects.visible_to(user).filter(meeting=meeting).for_list(),
+            "attendance": attendance,
+            "attended_count": sum(entry.attended for entry in attendance),
+        }
+    attended = list(meeting.attendance.attended().with_public_consent().for_list())
+    return {
+        "attended_count": len(attended),
+        "attended_names": [entry.person.full_name for entry in attended if entry.named_in_public],
+    }
 
 
 @login_required
@@ -192,6 +239,13 @@ def members_area(request):
         {
             "first_visit": first_visit,
             "next_meeting": next_meeting,
+            "next_reply": reply_of(next_meeting) if next_meeting else None,
+            "open_tasks": Outcome.objects.visible_to(user)
+            .tasks()
+            .open()
+            .filter(meeting__board__in=boards)
+            .for_list()
+            .by_due_date(),
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
             "seen_until": seen_until,
             "show_all": show_all,
@@ -374,19 +428,15 @@ def meeting_reply(request, pk):
     person, boards = current_member(request.user)
     if meeting.board_id not in boards:
         raise Http404
-    answer = request.POST.get("attending")
     if not meeting.is_upcoming:
         messages.error(request, _("Für diese Sitzung sind keine Rückmeldungen mehr möglich."))
-    elif answer not in {"ja", "nein"}:
-        messages.error(request, _("Bitte wählen Sie, ob Sie teilnehmen."))
-    else:
-        Reply.objects.update_or_create(
-            meeting=meeting, person=person, defaults={"attending": answer == "ja"}
-        )
-        messages.success(
-            request,
-            _("Danke! Sie haben zugesagt.") if answer == "ja" else _("Danke! Sie haben abgesagt."),
-        )
+        return redirect(meeting)
+    reply = Reply.objects.filter(meeting=meeting, person=person).first()
+    form = ReplyForm(request.POST, instance=reply or Reply(meeting=meeting, person=person))
+    if not form.is_valid():
+        return meeting_page(request, pk, reply_form=form, status=400)
+    reply = form.save()
+    messages.success(request, _("Danke! %(reply)s") % {"reply": reply.confirmation})
     return redirect(meeting)
 
 
@@ -443,7 +493,10 @@ def personal_calendar(request, token):
         .select_related("board")
         .prefetch_related("agenda_items")
     )
+    replies = {reply.meeting_id: reply for reply in person.replies.filter(meeting__in=meetings)}
     return ics_response(
-        meetings_calendar(request, meetings, _("Beirat für Sozialplanung"), with_agenda=True),
+        meetings_calendar(
+            request, meetings, _("Beirat für Sozialplanung"), with_agenda=True, replies=replies
+        ),
         "beirat-persoenlich.ics",
     )

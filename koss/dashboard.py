@@ -46,8 +46,8 @@ def next_meeting():
     waiting = Person.objects.filter(memberships__in=members).exclude(replies__meeting=meeting)
     return NextMeeting(
         meeting=meeting,
-        attending=[reply.person for reply in replies if reply.attending],
-        declined=[reply.person for reply in replies if not reply.attending],
+        attending=[reply.person for reply in replies if reply.coming],
+        declined=[reply.person for reply in replies if not reply.coming],
         waiting=list(waiting.distinct()),
     )
 

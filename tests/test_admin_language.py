@@ -102,7 +102,7 @@ def content(staff_user, settings):
     meeting = make_meeting(board, number=9)
     item = AgendaItem.objects.create(meeting=meeting, position=1, title="Begrüßung")
     document = make_document(meeting, "Protokoll der 9. Sitzung", agenda_item=item)
-    meeting.replies.create(person=person, attending=True)
+    meeting.replies.create(person=person, answer="ja")
     DownloadLog.objects.create(document=document, user=staff_user, version=1)
     article = make_article("KOSS lädt ein")
     Attachment.objects.create(

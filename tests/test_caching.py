@@ -337,7 +337,7 @@ def test_a_reply_shows_at_once_on_both_pages(login, world):  # noqa: F811
         ("ja", "Sie haben zugesagt.", 'value="ja" required checked>'),
         ("nein", "Sie haben abgesagt.", 'value="nein" checked>'),
     ]:
-        assert member.post(reply_url, {"attending": answer}).status_code == 302
+        assert member.post(reply_url, {"answer": answer}).status_code == 302
         assert shown in member.get(members_area).content.decode()
         page = member.get(meeting_page).content.decode()
         assert shown in page and checked in page

@@ -40,7 +40,9 @@ PATH_VALUES["str"] = [quote(value, safe="") for value in HOSTILE if value] + ["a
 PATH_VALUES["path"] = PATH_VALUES["str"]
 QUERY_KEYS = ["q", "page", "kind", "level", "region", "topic", "year", "next", "o", "p"]
 FORM_KEYS = [
-    "attending",
+    "answer",
+    "deputy_name",
+    "comment",
     "action",
     "login",
     "password",

@@ -188,11 +188,11 @@ class TestReplies:
         from advisory_board.models import Reply
 
         client = login("member")
-        response = client.post(self.url(world), {"attending": "ja"})
+        response = client.post(self.url(world), {"answer": "ja"})
         assert response.status_code == 302
-        assert Reply.objects.get().attending is True
-        client.post(self.url(world), {"attending": "nein"})
-        assert Reply.objects.get().attending is False
+        assert Reply.objects.get().answer == "ja"
+        client.post(self.url(world), {"answer": "nein"})
+        assert Reply.objects.get().answer == "nein"
         content = client.get(world["meeting"].get_absolute_url()).content.decode()
         assert "Sie haben abgesagt." in content
 
@@ -200,11 +200,11 @@ class TestReplies:
     def test_non_members_cannot_reply(self, login, world, visitor):
         from advisory_board.models import Reply
 
-        assert login(visitor).post(self.url(world), {"attending": "ja"}).status_code == 404
+        assert login(visitor).post(self.url(world), {"answer": "ja"}).status_code == 404
         assert not Reply.objects.exists()
 
     def test_anonymous_is_sent_to_login(self, client, world):
-        response = client.post(self.url(world), {"attending": "ja"})
+        response = client.post(self.url(world), {"answer": "ja"})
         assert response.status_code == 302 and "/konto/login/" in response.url
 
     @pytest.mark.parametrize("value", ["", "vielleicht", "ja' OR 1=1 --", "\x00"])
@@ -212,7 +212,7 @@ class TestReplies:
         from advisory_board.models import Reply
 
         client = login("member")
-        response = client.post(self.url(world), {"attending": value}, follow=True)
+        response = client.post(self.url(world), {"answer": value}, follow=True)
         assert "Bitte wählen Sie, ob Sie teilnehmen." in response.content.decode()
         assert not Reply.objects.exists()
 
@@ -226,7 +226,7 @@ class TestReplies:
 
         past = make_meeting(world["board"], days_ahead=-3)
         response = login("member").post(
-            reverse("advisory_board:reply", args=[past.pk]), {"attending": "ja"}, follow=True
+            reverse("advisory_board:reply", args=[past.pk]), {"answer": "ja"}, follow=True
         )
         assert "keine Rückmeldungen mehr möglich" in response.content.decode()
         assert not Reply.objects.exists()

@@ -299,8 +299,8 @@ def test_the_meeting_list_shows_replies(client, world):
     from advisory_board.models import Reply
 
     meeting = world["meeting"]
-    Reply.objects.create(meeting=meeting, person=world["people"]["member"], attending=True)
-    Reply.objects.create(meeting=meeting, person=world["people"]["former_member"], attending=False)
+    Reply.objects.create(meeting=meeting, person=world["people"]["member"], answer="ja")
+    Reply.objects.create(meeting=meeting, person=world["people"]["former_member"], answer="nein")
     login_as(client, world["users"]["staff"])
     page = client.get(URL).content.decode()
     assert "1 ja, 1 nein" in page and str(meeting) in page

@@ -166,7 +166,7 @@ def test_staff_see_who_changed_what(client, world):
             "status": Meeting.Status.PLANNED,
             **{
                 f"{prefix}-{key}": value
-                for prefix in ("agenda_items", "documents", "replies")
+                for prefix in ("agenda_items", "documents", "outcomes", "replies", "attendance")
                 for key, value in {
                     "TOTAL_FORMS": "0",
                     "INITIAL_FORMS": "0",

@@ -54,10 +54,10 @@ def test_member_sees_a_new_document_downloads_it_and_replies(live_server, page, 
     assert DownloadLog.objects.filter(document=board_world["document"]).count() == 1
 
     page.get_by_role("link", name="Zur Rückmeldung").click()
-    page.get_by_label("Ja, ich nehme teil").check()
+    page.get_by_label("Ich nehme teil", exact=True).check()
     page.get_by_role("button", name="Antwort senden").click()
     expect(page.get_by_text("Danke! Sie haben zugesagt.")).to_be_visible()
-    assert Reply.objects.get().attending is True
+    assert Reply.objects.get().answer == "ja"
 
 
 def test_former_member_can_log_in_but_gets_no_documents(live_server, page, board_world):
@@ -68,3 +68,23 @@ def test_former_member_can_log_in_but_gets_no_documents(live_server, page, board
     assert response.status == 404
     page.goto(f"{live_server.url}{board_world['meeting'].get_absolute_url()}")
     expect(page.get_by_text("den aktuellen Mitgliedern des Beirats vorbehalten")).to_be_visible()
+
+
+def test_member_names_a_deputy_after_being_asked_for_the_name(live_server, page, board_world):
+    log_in(page, live_server, "mitglied@example.org")
+    page.goto(f"{live_server.url}{board_world['meeting'].get_absolute_url()}")
+    page.get_by_label("Vertretung kommt:").check()
+    page.get_by_label("Anmerkung (freiwillig)").fill("Sie bringt die Zahlen mit.")
+    page.get_by_role("button", name="Antwort senden").click()
+    expect(page.get_by_text("Bitte nennen Sie den Namen Ihrer Vertretung.")).to_be_visible()
+    # What the member typed is kept.
+    expect(page.get_by_label("Anmerkung (freiwillig)")).to_have_value("Sie bringt die Zahlen mit.")
+    page.get_by_label("Name der Vertretung").fill("Petra Muster")
+    page.get_by_role("button", name="Antwort senden").click()
+    expect(page.get_by_text("Danke! Sie werden vertreten durch Petra Muster.")).to_be_visible()
+    reply = Reply.objects.get()
+    assert (reply.answer, reply.deputy_name, reply.comment) == (
+        "vertretung",
+        "Petra Muster",
+        "Sie bringt die Zahlen mit.",
+    )

@@ -53,8 +53,8 @@ def office(db):
         location="Staatskanzlei, Erfurt",
     )
     make_meeting(board, number=10, days_ahead=500)
-    meeting.replies.create(person=yes, attending=True)
-    meeting.replies.create(person=no, attending=False)
+    meeting.replies.create(person=yes, answer="ja")
+    meeting.replies.create(person=no, answer="nein")
     make_document(meeting, "Einladung zur 9. Sitzung", released=False)
     make_document(meeting, "Protokoll der 8. Sitzung")
     make_document(meeting, "Vermerk nur für die Redaktion", visibility="redaktion", released=False)
@@ -159,7 +159,7 @@ def test_the_start_page_needs_a_constant_number_of_queries(client, office):
     board = office.board
     for number in range(3):
         person = make_member(board, last_name=f"Weitere{number}")
-        office.replies.create(person=person, attending=number % 2 == 0)
+        office.replies.create(person=person, answer="ja" if number % 2 == 0 else "nein")
         make_member(board, last_name=f"Offen{number}")
         make_document(office, f"Weiteres Dokument {number}", released=False)
         make_mail(Mail.Status.FAILED)

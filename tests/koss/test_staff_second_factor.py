@@ -46,7 +46,7 @@ def content(db):
     board = make_board(is_current=True)
     meeting = make_meeting(board, number=7)
     member = make_member(board, make_user("mitglied@example.org"), last_name="Antwortend")
-    meeting.replies.create(person=member, attending=True)
+    meeting.replies.create(person=member, answer="ja")
     return {
         "draft": make_article("Entwurf der Redaktion", status="entwurf"),
         "scheduled": make_article(
