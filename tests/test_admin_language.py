@@ -103,6 +103,8 @@ def content(staff_user, settings):
     item = AgendaItem.objects.create(meeting=meeting, position=1, title="Begrüßung")
     document = make_document(meeting, "Protokoll der 9. Sitzung", agenda_item=item)
     meeting.replies.create(person=person, answer="ja")
+    meeting.attendance.create(person=person, status="anwesend")
+    meeting.outcomes.create(text="Einen Sozialstrukturatlas erstellen", agenda_item=item)
     DownloadLog.objects.create(document=document, user=staff_user, version=1)
     article = make_article("KOSS lädt ein")
     Attachment.objects.create(

@@ -39,7 +39,9 @@ def meeting_form(meeting, agenda=(), documents=(), existing_documents=()):
         "location": meeting.location,
         "status": meeting.status,
         **management("agenda_items", len(agenda)),
+        **management("outcomes"),
         **management("replies"),
+        **management("attendance"),
     }
     for index, (position, title) in enumerate(agenda):
         data.update(

@@ -145,7 +145,7 @@ def test_save_and_publish_saves_then_asks(client, world, waiting):
         "status": form.initial["status"],
         "_publish": "Sichern und veröffentlichen …",
     }
-    for prefix in ("agenda_items", "documents", "replies"):
+    for prefix in ("agenda_items", "documents", "outcomes", "replies", "attendance"):
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "0",
