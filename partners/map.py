@@ -14,6 +14,8 @@ from pathlib import Path
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from koss.core.collation import german_sort_key
+
 from .models import Partner, PlanningRegion, Region
 
 GEOJSON = Path(__file__).parent / "data" / "thueringen-kreise.geojson"
@@ -147,7 +149,7 @@ def partner_map(current_region=None):
             for shape in geometry.districts
             if shape.planning_region == value and shape.ags in by_ags
         ]
-        districts.sort(key=lambda district: district.region.name)
+        districts.sort(key=lambda district: german_sort_key(district.region.name))
         groups.append(
             {
                 "value": value,

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from koss.core.choices import choice_display
+from koss.core.collation import GERMAN
 from koss.core.files import UploadTo
 from koss.core.querysets import PublishableQuerySet
 from koss.core.validators import validate_image_upload
@@ -40,7 +41,7 @@ class Region(models.Model):
         STATEWIDE = "land", _("Thüringenweit")
         NATIONWIDE = "bund", _("Bundesweit")
 
-    name = models.CharField(_("Name"), max_length=100, unique=True)
+    name = models.CharField(_("Name"), max_length=100, unique=True, db_collation=GERMAN)
     slug = models.SlugField(
         _("Kurzname in der Adresse"),
         max_length=100,
@@ -84,7 +85,7 @@ class Region(models.Model):
 class Topic(models.Model):
     """A topic KOSS works on with its partners, e.g. "Sozialraumorientierung"."""
 
-    name = models.CharField(_("Name"), max_length=100, unique=True)
+    name = models.CharField(_("Name"), max_length=100, unique=True, db_collation=GERMAN)
     slug = models.SlugField(_("Kurzname in der Adresse"), max_length=100, unique=True)
 
     class Meta:
@@ -117,7 +118,7 @@ class Partner(models.Model):
         STATE = "land", _("Land")
         NATIONAL = "bund", _("Bund")
 
-    name = models.CharField(_("Name"), max_length=200, unique=True)
+    name = models.CharField(_("Name"), max_length=200, unique=True, db_collation=GERMAN)
     short_name = models.CharField(
         _("Kurzname"),
         max_length=50,
