@@ -33,7 +33,7 @@ class PartnerAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     search_fields = ["name", "short_name", "city", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "region"]
-    filter_horizontal = ["topics"]
+    filter_horizontal = ["districts", "topics"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     save_on_top = True
@@ -42,7 +42,7 @@ class PartnerAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
         (None, {"fields": ["name", "short_name", "slug", "is_published"]}),
         (
             _("Einordnung"),
-            {"fields": ["kind", "level", "region", "parent", "topics"]},
+            {"fields": ["kind", "level", "region", "districts", "parent", "topics"]},
         ),
         (_("Beschreibung"), {"fields": ["summary", "cooperation", "logo", "logo_alt"]}),
         (
@@ -51,6 +51,12 @@ class PartnerAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
         ),
         (_("Verlauf"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        partner = form.instance
+        if not partner.districts.exists():
+            partner.districts.set(partner.default_districts())
 
     @admin.action(description=_("Ausgewählte Partner veröffentlichen"))
     def publish(self, request, queryset):

@@ -1,6 +1,8 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,35 @@ class RegionQuerySet(models.QuerySet):
             "name",
         )
 
+    def districts(self):
+        return self.filter(kind__in=Region.DISTRICT_KINDS)
+
+    def with_partner_counts(self):
+        """Each region with `based`, its published partners with their seat there, and `active`,
+        those and the published partners working there from a seat elsewhere (statewide ones
+        not included). One query, whatever the number of partners."""
+        based = (
+            Partner.objects.published()
+            .filter(region=OuterRef("pk"))
+            .order_by()
+            .values("region")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        from_elsewhere = (
+            Partner.districts.through.objects.filter(
+                region=OuterRef("pk"), partner__is_published=True
+            )
+            .exclude(partner__region=OuterRef("pk"))
+            .values("region")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        based_count = Coalesce(Subquery(based), 0)
+        return self.annotate(
+            based=based_count, active=based_count + Coalesce(Subquery(from_elsewhere), 0)
+        )
+
 
 class Region(models.Model):
     """A district of Thüringen, or the statewide / nationwide scope of a partner."""
@@ -40,6 +71,8 @@ class Region(models.Model):
         KREISFREIE_STADT = "stadt", _("Kreisfreie Stadt")
         STATEWIDE = "land", _("Thüringenweit")
         NATIONWIDE = "bund", _("Bundesweit")
+
+    DISTRICT_KINDS = [Kind.LANDKREIS, Kind.KREISFREIE_STADT]
 
     name = models.CharField(_("Name"), max_length=100, unique=True, db_collation=GERMAN)
     slug = models.SlugField(
@@ -79,7 +112,21 @@ class Region(models.Model):
 
     @property
     def is_district(self):
-        return self.kind in {self.Kind.LANDKREIS, self.Kind.KREISFREIE_STADT}
+        return self.kind in self.DISTRICT_KINDS
+
+    @property
+    def in_name(self):
+        """The region as German names it after "in": "in Erfurt", "im Wartburgkreis", "im
+        Landkreis Gotha", "in ganz Thüringen"."""
+        if self.kind == self.Kind.LANDKREIS:
+            if self.name.casefold().endswith("kreis"):
+                return _("im %(name)s") % {"name": self.name}
+            return _("im Landkreis %(name)s") % {"name": self.name}
+        if self.kind == self.Kind.STATEWIDE:
+            return _("in ganz Thüringen")
+        if self.kind == self.Kind.NATIONWIDE:
+            return _("bundesweit")
+        return _("in %(name)s") % {"name": self.name}
 
 
 class Topic(models.Model):
@@ -101,6 +148,33 @@ class PartnerQuerySet(PublishableQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def active_in(self, district):
+        """The partners working in a district: those with their seat there first, then those
+        working there from a seat elsewhere, then the statewide ones; each annotated with its
+        `coverage` (Partner.Coverage) and in name order within it."""
+        covering = Partner.districts.through.objects.filter(region=district).values("partner")
+        return (
+            self.filter(
+                Q(region=district) | Q(pk__in=covering) | Q(region__kind=Region.Kind.STATEWIDE)
+            )
+            .annotate(
+                coverage=Case(
+                    When(region=district, then=Value(Partner.Coverage.BASED)),
+                    When(pk__in=covering, then=Value(Partner.Coverage.ACTIVE)),
+                    default=Value(Partner.Coverage.STATEWIDE),
+                )
+            )
+            .order_by("coverage", "name", "pk")
+        )
+
+    def coverage_counts(self):
+        """{coverage: number of partners} of a queryset from active_in()."""
+        return dict(
+            self.order_by().values_list("coverage").annotate(count=Count("pk")).values_list(
+                "coverage", "count"
+            )
+        )
+
 
 class Partner(models.Model):
     class Kind(models.TextChoices):
@@ -117,6 +191,13 @@ class Partner(models.Model):
         REGIONAL = "regional", _("Regional")
         STATE = "land", _("Land")
         NATIONAL = "bund", _("Bund")
+
+    class Coverage(models.IntegerChoices):
+        """How a partner works in a district, in the order the directory lists them."""
+
+        BASED = 0, _("mit Sitz im Kreis")
+        ACTIVE = 1, _("im Kreis tätig, Sitz anderswo")
+        STATEWIDE = 2, _("thüringenweit tätig")
 
     name = models.CharField(_("Name"), max_length=200, unique=True, db_collation=GERMAN)
     short_name = models.CharField(
@@ -139,6 +220,19 @@ class Partner(models.Model):
         related_name="partners",
         verbose_name=_("Region"),
         help_text=_("Der Kreis oder die kreisfreie Stadt; sonst thüringen- oder bundesweit."),
+    )
+    districts = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="active_partners",
+        limit_choices_to={"kind__in": Region.DISTRICT_KINDS},
+        verbose_name=_("Tätigkeitsgebiet"),
+        help_text=_(
+            "Die Kreise und kreisfreien Städte, in denen der Partner außer an seinem Sitz tätig "
+            "ist. Der Kreis des Sitzes zählt immer dazu, thüringenweite Partner zählen in jedem "
+            "Kreis. Bleibt das Feld bei einer Planungsgemeinschaft leer, werden die Kreise ihrer "
+            "Planungsregion eingetragen."
+        ),
     )
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="partners", verbose_name=_("Themen der Zusammenarbeit")
@@ -244,6 +338,13 @@ class Partner(models.Model):
     def display_name(self):
         short_name = self.distinct_short_name
         return f"{self.name} ({short_name})" if short_name else self.name
+
+    def default_districts(self):
+        """A planning community works in the districts of its planning region; other partners
+        need no districts beyond their seat."""
+        if self.kind == self.Kind.PLANNING_COMMUNITY and self.region.planning_region:
+            return Region.objects.filter(planning_region=self.region.planning_region)
+        return Region.objects.none()
 
     @property
     def has_address(self):
