@@ -170,9 +170,10 @@ class PartnerQuerySet(PublishableQuerySet):
     def coverage_counts(self):
         """{coverage: number of partners} of a queryset from active_in()."""
         return dict(
-            self.order_by().values_list("coverage").annotate(count=Count("pk")).values_list(
-                "coverage", "count"
-            )
+            self.order_by()
+            .values_list("coverage")
+            .annotate(count=Count("pk"))
+            .values_list("coverage", "count")
         )
 
 

@@ -43,7 +43,9 @@ def active_filters(context, filterset, action):
                 {
                     "label": filterset.form.fields[name].label,
                     "value": _shown(filterset.form.fields[name], value),
-                    "url": f"{action}?{query}{RESULTS_ANCHOR}" if query else action + RESULTS_ANCHOR,
+                    "url": f"{action}?{query}{RESULTS_ANCHOR}"
+                    if query
+                    else action + RESULTS_ANCHOR,
                 }
             )
     return {"chips": chips, "clear_url": action + RESULTS_ANCHOR}
