@@ -1,7 +1,7 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -150,8 +150,9 @@ class PartnerQuerySet(PublishableQuerySet):
 
     def active_in(self, district):
         """The partners working in a district: those with their seat there first, then those
-        working there from a seat elsewhere, then the statewide ones; each annotated with its
-        `coverage` (Partner.Coverage) and in name order within it."""
+        working there from a seat elsewhere, then the statewide ones; in name order within each
+        group. Each partner is annotated with its group, `coverage` (Partner.Coverage), and the
+        group's size, `coverage_total`, counted with the page's rows rather than separately."""
         covering = Partner.districts.through.objects.filter(region=district).values("partner")
         return (
             self.filter(
@@ -164,16 +165,8 @@ class PartnerQuerySet(PublishableQuerySet):
                     default=Value(Partner.Coverage.STATEWIDE),
                 )
             )
+            .annotate(coverage_total=Window(Count("pk"), partition_by=F("coverage")))
             .order_by("coverage", "name", "pk")
-        )
-
-    def coverage_counts(self):
-        """{coverage: number of partners} of a queryset from active_in()."""
-        return dict(
-            self.order_by()
-            .values_list("coverage")
-            .annotate(count=Count("pk"))
-            .values_list("coverage", "count")
         )
 
 

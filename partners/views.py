@@ -62,15 +62,18 @@ def partner_list(request):
     @cache
     def coverage_groups():
         """The page's partners under how they work in the district, with each group's total."""
-        counts = filterset.qs.coverage_counts()
-        return [
-            {
-                "coverage": coverage,
-                "heading": coverage_heading(coverage, counts[coverage], district),
-                "partners": list(partners),
-            }
-            for coverage, partners in groupby(page.object_list, key=attrgetter("coverage"))
-        ]
+        groups = []
+        for coverage, partners in groupby(page.object_list, key=attrgetter("coverage")):
+            partners = list(partners)
+            total = partners[0].coverage_total
+            groups.append(
+                {
+                    "coverage": coverage,
+                    "heading": coverage_heading(coverage, total, district),
+                    "partners": partners,
+                }
+            )
+        return groups
 
     return render(
         request,
