@@ -83,7 +83,6 @@ def partner_list(request):
             "filter_query": query,
             "page_obj": page,
             "is_filtered": filterset.form.has_changed(),
-            "district": district,
             "coverage_groups": coverage_groups if district else None,
             # Computed only when the map is not among the kept parts of pages.
             "map": cache(partial(partner_map, current_region)),
