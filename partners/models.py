@@ -220,7 +220,7 @@ class Partner(models.Model):
         blank=True,
         related_name="active_partners",
         limit_choices_to={"kind__in": Region.DISTRICT_KINDS},
-        verbose_name=_("Tätigkeitsgebiet"),
+        verbose_name=_("Kreise des Tätigkeitsgebiets"),
         help_text=_(
             "Die Kreise und kreisfreien Städte, in denen der Partner außer an seinem Sitz tätig "
             "ist. Der Kreis des Sitzes zählt immer dazu, thüringenweite Partner zählen in jedem "

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='partner',
             name='districts',
-            field=models.ManyToManyField(blank=True, help_text='Die Kreise und kreisfreien Städte, in denen der Partner außer an seinem Sitz tätig ist. Der Kreis des Sitzes zählt immer dazu, thüringenweite Partner zählen in jedem Kreis. Bleibt das Feld bei einer Planungsgemeinschaft leer, werden die Kreise ihrer Planungsregion eingetragen.', limit_choices_to={'kind__in': ['landkreis', 'stadt']}, related_name='active_partners', to='partners.region', verbose_name='Tätigkeitsgebiet'),
+            field=models.ManyToManyField(blank=True, help_text='Die Kreise und kreisfreien Städte, in denen der Partner außer an seinem Sitz tätig ist. Der Kreis des Sitzes zählt immer dazu, thüringenweite Partner zählen in jedem Kreis. Bleibt das Feld bei einer Planungsgemeinschaft leer, werden die Kreise ihrer Planungsregion eingetragen.', limit_choices_to={'kind__in': ['landkreis', 'stadt']}, related_name='active_partners', to='partners.region', verbose_name='Kreise des Tätigkeitsgebiets'),
         ),
     ]
