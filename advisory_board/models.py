@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from koss.core.choices import choice_display
+from koss.core.collation import GERMAN
 from koss.core.files import UploadTo
 from koss.core.models import UploadedFile
 from koss.core.querysets import has_staff_rights
@@ -81,8 +82,8 @@ class Person(models.Model):
     """Somebody who serves or served on a board; may have a login for the members' area."""
 
     title = models.CharField(_("Titel"), max_length=50, blank=True, help_text=_("Z. B. „Dr.“"))
-    first_name = models.CharField(_("Vorname"), max_length=100)
-    last_name = models.CharField(_("Nachname"), max_length=100)
+    first_name = models.CharField(_("Vorname"), max_length=100, db_collation=GERMAN)
+    last_name = models.CharField(_("Nachname"), max_length=100, db_collation=GERMAN)
     email = models.EmailField(
         _("E-Mail"),
         blank=True,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from koss.core.cache import KeptCountPaginator, public_page
 from koss.core.calendars import ics_response
+from koss.core.collation import german_sort_key
 from koss.core.files import file_response
 from koss.core.links import public_url
 from koss.core.querysets import has_staff_rights
@@ -106,7 +107,11 @@ def board_index(request):
     def memberships():
         return sorted(
             board.memberships.current().public().select_related("person", "partner"),
-            key=lambda membership: (membership.role_rank, membership.person.last_name),
+            key=lambda membership: (
+                membership.role_rank,
+                german_sort_key(membership.person.last_name),
+                german_sort_key(membership.person.first_name),
+            ),
         )
 
     past = KeptCountPaginator(

@@ -10,10 +10,15 @@ class KossConfig(AppConfig):
     verbose_name = "KOSS-Portal"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from . import (
             accounts,  # noqa: F401  (connects the second-factor signal receivers)
             checks,  # noqa: F401  (registers the deployment checks of the content)
         )
+        from .core.collation import register_german_collation
+
+        connection_created.connect(register_german_collation, dispatch_uid="german-collation")
 
 
 class TasksDatabaseConfig(TasksAppConfig):

@@ -36,7 +36,7 @@ class PartnerAdmin(
     search_fields = ["name", "short_name", "city", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "region"]
-    filter_horizontal = ["topics"]
+    filter_horizontal = ["districts", "topics"]
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "unpublish"]
     save_on_top = True
@@ -45,7 +45,7 @@ class PartnerAdmin(
         (None, {"fields": ["name", "short_name", "slug", "is_published"]}),
         (
             _("Einordnung"),
-            {"fields": ["kind", "level", "region", "parent", "topics"]},
+            {"fields": ["kind", "level", "region", "districts", "parent", "topics"]},
         ),
         (_("Beschreibung"), {"fields": ["summary", "cooperation", "logo", "logo_alt"]}),
         (
@@ -54,6 +54,12 @@ class PartnerAdmin(
         ),
         (_("Verlauf"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        partner = form.instance
+        if not partner.districts.exists():
+            partner.districts.set(partner.default_districts())
 
     @admin.action(description=_("Ausgewählte Partner veröffentlichen"))
     def publish(self, request, queryset):

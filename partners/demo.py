@@ -409,6 +409,7 @@ def load_demo_content():
             },
         )
         partner.topics.set(topics[slug] for slug in entry["topics"])
+        partner.districts.set(partner.default_districts())
         partners[partner.slug] = partner
     for entry in PARTNERS:
         parent = partners[entry["parent"]] if entry.get("parent") else None

@@ -28,6 +28,7 @@ class PartnerFilter(django_filters.FilterSet):
         queryset=Region.objects.in_display_order(),
         to_field_name="slug",
         empty_label=_("Alle Regionen"),
+        method="in_region",
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Thema"),
@@ -40,6 +41,13 @@ class PartnerFilter(django_filters.FilterSet):
     class Meta:
         model = Partner
         fields = ["q", "kind", "level", "region", "topic"]
+
+    def in_region(self, queryset, name, region):
+        """A district lists every partner working there, grouped (PartnerQuerySet.active_in);
+        the statewide and nationwide scopes list the partners filed under them."""
+        if region.is_district:
+            return queryset.active_in(region)
+        return queryset.filter(region=region)
 
     def search(self, queryset, name, value):
         """Every word has to occur in the name, the short name or the city."""

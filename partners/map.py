@@ -11,10 +11,11 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import Partner, PlanningRegion, Region
+from koss.core.collation import german_sort_key
+
+from .models import PlanningRegion, Region
 
 GEOJSON = Path(__file__).parent / "data" / "thueringen-kreise.geojson"
 SOURCE_NOTE = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
@@ -23,7 +24,7 @@ SOURCE_URL = "https://www.bkg.bund.de"
 MAP_WIDTH = 600
 PADDING = 6
 
-# Shading steps: (lowest count, CSS class, legend label).
+# Shading steps by the partners working in a district: (lowest count, CSS class, legend label).
 SHADES = [
     (0, "shade-0", _("keine Partner")),
     (1, "shade-1", _("1 Partner")),
@@ -115,56 +116,57 @@ def shade_for(count):
 @dataclass
 class MapDistrict:
     shape: DistrictShape
-    region: Region
-    count: int
+    region: Region  # annotated with_partner_counts()
+
+    @property
+    def based(self):
+        return self.region.based
+
+    @property
+    def active(self):
+        return self.region.active
 
     @property
     def shade(self):
-        return shade_for(self.count)
+        return shade_for(self.region.active)
 
 
 def partner_map(current_region=None):
-    """The districts with their published-partner counts, grouped by planning region.
+    """The districts with the published partners based and working there, grouped by planning
+    region, and the statewide and nationwide ones.
 
-    Costs two queries whatever the number of partners: the regions and one aggregate of counts.
+    Costs one query whatever the number of partners: the regions with their counts.
     """
-    counts = dict(
-        Partner.objects.published()
-        .order_by()
-        .values_list("region_id")
-        .annotate(count=Count("pk"))
-        .values_list("region_id", "count")
-    )
-    regions = list(Region.objects.in_display_order())
+    regions = list(Region.objects.in_display_order().with_partner_counts())
     by_ags = {region.ags: region for region in regions if region.ags}
     geometry = map_geometry()
     groups = []
     for value, label in PlanningRegion.choices:
         districts = [
-            MapDistrict(
-                shape=shape, region=by_ags[shape.ags], count=counts.get(by_ags[shape.ags].pk, 0)
-            )
+            MapDistrict(shape=shape, region=by_ags[shape.ags])
             for shape in geometry.districts
             if shape.planning_region == value and shape.ags in by_ags
         ]
-        districts.sort(key=lambda district: district.region.name)
+        districts.sort(key=lambda district: german_sort_key(district.region.name))
         groups.append(
             {
                 "value": value,
                 "label": label,
                 "districts": districts,
-                "total": sum(district.count for district in districts),
+                "total": sum(district.based for district in districts),
             }
         )
     beyond = [
-        {"region": region, "count": counts.get(region.pk, 0)}
-        for region in regions
-        if not region.is_district
+        {"region": region, "count": region.based} for region in regions if not region.is_district
     ]
+    statewide = next(
+        (item["count"] for item in beyond if item["region"].kind == Region.Kind.STATEWIDE), 0
+    )
     return {
         "geometry": geometry,
         "groups": groups,
         "beyond": beyond,
+        "statewide": statewide,
         "current": current_region,
         "shades": SHADES,
         "source_note": SOURCE_NOTE,

@@ -1,10 +1,13 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from koss.core.choices import choice_display
+from koss.core.collation import GERMAN
 from koss.core.files import UploadTo
 from koss.core.querysets import PublishableQuerySet
 from koss.core.validators import validate_image_upload
@@ -30,6 +33,35 @@ class RegionQuerySet(models.QuerySet):
             "name",
         )
 
+    def districts(self):
+        return self.filter(kind__in=Region.DISTRICT_KINDS)
+
+    def with_partner_counts(self):
+        """Each region with `based`, its published partners with their seat there, and `active`,
+        those and the published partners working there from a seat elsewhere (statewide ones
+        not included). One query, whatever the number of partners."""
+        based = (
+            Partner.objects.published()
+            .filter(region=OuterRef("pk"))
+            .order_by()
+            .values("region")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        from_elsewhere = (
+            Partner.districts.through.objects.filter(
+                region=OuterRef("pk"), partner__is_published=True
+            )
+            .exclude(partner__region=OuterRef("pk"))
+            .values("region")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        based_count = Coalesce(Subquery(based), 0)
+        return self.annotate(
+            based=based_count, active=based_count + Coalesce(Subquery(from_elsewhere), 0)
+        )
+
 
 class Region(models.Model):
     """A district of Thüringen, or the statewide / nationwide scope of a partner."""
@@ -40,7 +72,9 @@ class Region(models.Model):
         STATEWIDE = "land", _("Thüringenweit")
         NATIONWIDE = "bund", _("Bundesweit")
 
-    name = models.CharField(_("Name"), max_length=100, unique=True)
+    DISTRICT_KINDS = [Kind.LANDKREIS, Kind.KREISFREIE_STADT]
+
+    name = models.CharField(_("Name"), max_length=100, unique=True, db_collation=GERMAN)
     slug = models.SlugField(
         _("Kurzname in der Adresse"),
         max_length=100,
@@ -78,13 +112,27 @@ class Region(models.Model):
 
     @property
     def is_district(self):
-        return self.kind in {self.Kind.LANDKREIS, self.Kind.KREISFREIE_STADT}
+        return self.kind in self.DISTRICT_KINDS
+
+    @property
+    def in_name(self):
+        """The region as German names it after "in": "in Erfurt", "im Wartburgkreis", "im
+        Landkreis Gotha", "in ganz Thüringen"."""
+        if self.kind == self.Kind.LANDKREIS:
+            if self.name.casefold().endswith("kreis"):
+                return _("im %(name)s") % {"name": self.name}
+            return _("im Landkreis %(name)s") % {"name": self.name}
+        if self.kind == self.Kind.STATEWIDE:
+            return _("in ganz Thüringen")
+        if self.kind == self.Kind.NATIONWIDE:
+            return _("bundesweit")
+        return _("in %(name)s") % {"name": self.name}
 
 
 class Topic(models.Model):
     """A topic KOSS works on with its partners, e.g. "Sozialraumorientierung"."""
 
-    name = models.CharField(_("Name"), max_length=100, unique=True)
+    name = models.CharField(_("Name"), max_length=100, unique=True, db_collation=GERMAN)
     slug = models.SlugField(_("Kurzname in der Adresse"), max_length=100, unique=True)
     search_stems = models.TextField(editable=False, blank=True, default="")
 
@@ -100,6 +148,27 @@ class Topic(models.Model):
 class PartnerQuerySet(PublishableQuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def active_in(self, district):
+        """The partners working in a district: those with their seat there first, then those
+        working there from a seat elsewhere, then the statewide ones; in name order within each
+        group. Each partner is annotated with its group, `coverage` (Partner.Coverage), and the
+        group's size, `coverage_total`, counted with the page's rows rather than separately."""
+        covering = Partner.districts.through.objects.filter(region=district).values("partner")
+        return (
+            self.filter(
+                Q(region=district) | Q(pk__in=covering) | Q(region__kind=Region.Kind.STATEWIDE)
+            )
+            .annotate(
+                coverage=Case(
+                    When(region=district, then=Value(Partner.Coverage.BASED)),
+                    When(pk__in=covering, then=Value(Partner.Coverage.ACTIVE)),
+                    default=Value(Partner.Coverage.STATEWIDE),
+                )
+            )
+            .annotate(coverage_total=Window(Count("pk"), partition_by=F("coverage")))
+            .order_by("coverage", "name", "pk")
+        )
 
 
 class Partner(models.Model):
@@ -118,7 +187,14 @@ class Partner(models.Model):
         STATE = "land", _("Land")
         NATIONAL = "bund", _("Bund")
 
-    name = models.CharField(_("Name"), max_length=200, unique=True)
+    class Coverage(models.IntegerChoices):
+        """How a partner works in a district, in the order the directory lists them."""
+
+        BASED = 0, _("mit Sitz im Kreis")
+        ACTIVE = 1, _("im Kreis tätig, Sitz anderswo")
+        STATEWIDE = 2, _("thüringenweit tätig")
+
+    name = models.CharField(_("Name"), max_length=200, unique=True, db_collation=GERMAN)
     short_name = models.CharField(
         _("Kurzname"),
         max_length=50,
@@ -139,6 +215,19 @@ class Partner(models.Model):
         related_name="partners",
         verbose_name=_("Region"),
         help_text=_("Der Kreis oder die kreisfreie Stadt; sonst thüringen- oder bundesweit."),
+    )
+    districts = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="active_partners",
+        limit_choices_to={"kind__in": Region.DISTRICT_KINDS},
+        verbose_name=_("Kreise des Tätigkeitsgebiets"),
+        help_text=_(
+            "Die Kreise und kreisfreien Städte, in denen der Partner außer an seinem Sitz tätig "
+            "ist. Der Kreis des Sitzes zählt immer dazu, thüringenweite Partner zählen in jedem "
+            "Kreis. Bleibt das Feld bei einer Planungsgemeinschaft leer, werden die Kreise ihrer "
+            "Planungsregion eingetragen."
+        ),
     )
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="partners", verbose_name=_("Themen der Zusammenarbeit")
@@ -246,6 +335,13 @@ class Partner(models.Model):
     def display_name(self):
         short_name = self.distinct_short_name
         return f"{self.name} ({short_name})" if short_name else self.name
+
+    def default_districts(self):
+        """A planning community works in the districts of its planning region; other partners
+        need no districts beyond their seat."""
+        if self.kind == self.Kind.PLANNING_COMMUNITY and self.region.planning_region:
+            return Region.objects.filter(planning_region=self.region.planning_region)
+        return Region.objects.none()
 
     @property
     def has_address(self):

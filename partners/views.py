@@ -1,6 +1,9 @@
 from functools import cache, partial
+from itertools import groupby
+from operator import attrgetter
 
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import ngettext
 
 from koss.core.cache import KeptCountPaginator, filter_query, public_page
 from koss.core.files import image_response
@@ -11,6 +14,30 @@ from .map import partner_map
 from .models import Partner
 
 PARTNERS_PER_PAGE = 20
+
+
+def coverage_heading(coverage, count, district):
+    """The heading of a group of partners in a district's list, e.g. "11 Partner sind in ganz
+    Thüringen tätig"."""
+    if coverage == Partner.Coverage.BASED:
+        text = ngettext(
+            "%(count)d Partner hat seinen Sitz %(where)s",
+            "%(count)d Partner haben ihren Sitz %(where)s",
+            count,
+        )
+    elif coverage == Partner.Coverage.ACTIVE:
+        text = ngettext(
+            "%(count)d Partner mit Sitz anderswo ist auch %(where)s tätig",
+            "%(count)d Partner mit Sitz anderswo sind auch %(where)s tätig",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(count)d Partner ist in ganz Thüringen tätig",
+            "%(count)d Partner sind in ganz Thüringen tätig",
+            count,
+        )
+    return text % {"count": count, "where": district.in_name}
 
 
 @public_page
@@ -29,6 +56,25 @@ def partner_list(request):
         request.GET.get("page")
     )
     current_region = filterset.form.cleaned_data.get("region") if filterset.is_bound else None
+    district = current_region if current_region is not None and current_region.is_district else None
+
+    # Read only when the results are not among the kept parts of pages.
+    @cache
+    def coverage_groups():
+        """The page's partners under how they work in the district, with each group's total."""
+        groups = []
+        for coverage, partners in groupby(page.object_list, key=attrgetter("coverage")):
+            partners = list(partners)
+            total = partners[0].coverage_total
+            groups.append(
+                {
+                    "coverage": coverage,
+                    "heading": coverage_heading(coverage, total, district),
+                    "partners": partners,
+                }
+            )
+        return groups
+
     return render(
         request,
         "partners/partner_list.html",
@@ -37,6 +83,7 @@ def partner_list(request):
             "filter_query": query,
             "page_obj": page,
             "is_filtered": filterset.form.has_changed(),
+            "coverage_groups": coverage_groups if district else None,
             # Computed only when the map is not among the kept parts of pages.
             "map": cache(partial(partner_map, current_region)),
         },

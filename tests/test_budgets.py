@@ -144,11 +144,48 @@ def count_queries(client, url):
 
 
 def test_public_pages_use_few_queries_whatever_the_amount_of_content(client):
-    build(partners=5, articles=5, meetings=3)
+    # A partner in each of the 24 regions, so that a district's list has results in both sizes
+    # (its statewide partners at least).
+    build(partners=24, articles=5, meetings=3)
     small = {url: count_queries(client, url) for url in public_pages()}
     build(partners=200, articles=200, meetings=40, offset=1000)
     large = {url: count_queries(client, url) for url in public_pages()}
     print("\nQueries per public page:", {url: large[url] for url in large})
+    assert large == small
+    assert max(large.values()) <= MAX_QUERIES, large
+
+
+def working_in_nordhausen(every):
+    """Every so many partners also work in Nordhausen, as planning communities do."""
+    nordhausen = Region.objects.get(slug="nordhausen")
+    through = Partner.districts.through
+    through.objects.bulk_create(
+        (
+            through(partner_id=pk, region_id=nordhausen.pk)
+            for pk in Partner.objects.exclude(region=nordhausen)
+            .filter(districts__isnull=True)
+            .values_list("pk", flat=True)[::every]
+        ),
+    )
+
+
+def test_a_districts_grouped_list_uses_few_queries_whatever_the_amount_of_content(client):
+    urls = [
+        "/partner/?region=nordhausen",
+        "/partner/?region=nordhausen&page=2",
+        "/partner/?region=nordhausen&kind=liga&topic=&q=Partner",
+    ]
+    build(partners=60, articles=1, meetings=1)
+    working_in_nordhausen(every=5)
+    small = {url: count_queries(client, url) for url in urls}
+    build(partners=600, articles=1, meetings=1, offset=1000)
+    working_in_nordhausen(every=5)
+    large = {url: count_queries(client, url) for url in urls}
+    # All three groups are there: based in Nordhausen, working there, statewide.
+    listed = client.get(urls[0]).context["filter"].qs
+    counts = {partner.coverage: partner.coverage_total for partner in listed}
+    assert sorted(counts) == list(Partner.Coverage) and min(counts.values()) > 20
+    print("\nQueries per grouped list:", large)
     assert large == small
     assert max(large.values()) <= MAX_QUERIES, large
 

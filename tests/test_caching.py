@@ -147,10 +147,10 @@ def test_map_filters_and_totals_serve_every_page_number_and_follow_edits(
     client, staff_user, django_assert_num_queries
 ):
     jena = [make_partner(f"Jenaer Partner {n:02d}", region=region("jena")) for n in range(25)]
-    assert "Jena: 25 Partner" in client.get("/partner/").content.decode()
+    assert "Jena: 25 mit Sitz, 25 tätig" in client.get("/partner/").content.decode()
     # Another page number: only its partners are read; map, filter form and total are kept.
     with django_assert_num_queries(2):  # the page's partners and their topics
-        assert "Jena: 25 Partner" in client.get("/partner/?page=2").content.decode()
+        assert "Jena: 25 mit Sitz, 25 tätig" in client.get("/partner/?page=2").content.decode()
 
     staff = client.__class__()
     login_as(staff, staff_user)
@@ -158,9 +158,9 @@ def test_map_filters_and_totals_serve_every_page_number_and_follow_edits(
         "/verwaltung/partners/partner/", {"action": "unpublish", "_selected_action": [jena[0].pk]}
     )
     page = client.get("/partner/?page=2").content.decode()
-    assert "Jena: 24 Partner" in page
+    assert "Jena: 24 mit Sitz, 24 tätig" in page
     assert re.search(r'id="results-heading"[^>]*>\s*24 Partner', page)
-    assert "Jena: 24 Partner" in client.get("/").content.decode()
+    assert "Jena: 24 mit Sitz, 24 tätig" in client.get("/").content.decode()
 
 
 def test_a_meeting_moves_to_the_past_at_its_start_despite_the_cache(client):

@@ -14,6 +14,7 @@ PUBLIC_PAGES = [
     "/",
     "/partner/",
     "/partner/?region=erfurt&kind=liga",
+    "/partner/?region=nordhausen",
     "/partner/?kind=unbekannt&page=abc",
     "/partner/stabsstelle-strategische-sozialplanung/",
     "/partner/liga-thueringen/",
@@ -24,6 +25,7 @@ PUBLIC_PAGES = [
     "/barrierefreiheit/",
     "/aktuelles/",
     "/aktuelles/?year=abcd",
+    "/aktuelles/?kind=pressemitteilung",
     "/aktuelles/beirat-fuer-sozialplanung-konstituiert/",
     "/beirat/",
     "/beirat/sitzungen/1/",
@@ -73,7 +75,16 @@ def test_public_page_has_no_axe_violations_and_no_cookies_or_foreign_requests(
     assert hosts == {urlsplit(live_server.url).netloc}
 
 
-@pytest.mark.parametrize("path", ["/", "/partner/", "/partner/liga-thueringen/", "/ueber-uns/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/partner/",
+        "/partner/?region=nordhausen&kind=planungsgemeinschaft",
+        "/partner/liga-thueringen/",
+        "/ueber-uns/",
+    ],
+)
 def test_layout_holds_at_320_px(live_server, phone_page, demo_content, path):
     phone_page.goto(f"{live_server.url}{path}")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -59,7 +59,7 @@ def test_home_map_has_22_district_links_that_filter_the_directory(client):
         current = response.context["map"]()["current"]
         assert current.ags == ags and current.slug == slug
         assert all(p.region_id == current.pk for p in response.context["page_obj"].object_list)
-    assert "Jena: 1 Partner" in links["16053"]["label"]
+    assert links["16053"]["label"] == "Jena: 1 mit Sitz, 1 tätig"
 
 
 def test_counts_match_the_directory_and_skip_unpublished_partners(client):
@@ -72,14 +72,16 @@ def test_counts_match_the_directory_and_skip_unpublished_partners(client):
 
     response = client.get(LIST_URL)
     links = district_links(response)
-    assert links["16051"]["label"] == "Erfurt: 4 Partner"
+    assert links["16051"]["label"] == "Erfurt: 4 mit Sitz, 4 tätig"
     assert links["16051"]["shade"] == "shade-3"
-    assert links["16052"]["label"] == "Gera: 1 Partner"
-    assert links["16053"]["label"] == "Jena: 0 Partner"
+    assert links["16052"]["label"] == "Gera: 1 mit Sitz, 1 tätig"
+    assert links["16053"]["label"] == "Jena: 0 mit Sitz, 0 tätig"
     beyond = {item["region"].slug: item["count"] for item in response.context["map"]()["beyond"]}
     assert beyond == {"thueringen": 1, "bundesweit": 0}
+    assert "Dazu kommt in jedem Kreis 1 thüringenweit tätiger Partner." in response.content.decode()
+    # The district's list: the partners working there and the statewide one.
     directory = client.get(LIST_URL, {"region": "erfurt"})
-    assert directory.context["page_obj"].paginator.count == 4
+    assert directory.context["page_obj"].paginator.count == 4 + 1
 
 
 def test_current_district_is_marked_and_links_keep_other_filters(client):
@@ -104,11 +106,11 @@ def test_map_costs_a_constant_number_of_queries(client, django_assert_num_querie
     for slug in ("erfurt", "jena", "gera", "suhl"):
         for _ in range(10):
             make_partner(region=region(slug))
-    # Filter form (regions, topics), count, page, topics of the page, map (regions, counts).
-    with django_assert_num_queries(7):
+    # Filter form (regions, topics), count, page, topics of the page, map (regions with counts).
+    with django_assert_num_queries(6):
         client.get(LIST_URL)
-    # The map's regions and counts, the latest news, the next board meeting.
-    with django_assert_num_queries(4):
+    # The map's regions with counts, the latest news, the next board meeting.
+    with django_assert_num_queries(3):
         client.get("/")
 
 

@@ -129,7 +129,9 @@ class TestFilters:
         [
             ("kind=liga", ["Stadtliga Erfurt", "Stadtliga Jena"]),
             ("level=bund", ["Verein für Sozialplanung"]),
-            ("region=jena", ["Stadtliga Jena"]),
+            # A district: the partners based there, then the statewide ones (AWO).
+            ("region=jena", ["Stadtliga Jena", "AWO Landesverband"]),
+            ("region=bundesweit", ["Verein für Sozialplanung"]),
             ("topic=pflege", ["AWO Landesverband", "Stadtliga Jena"]),
             ("q=stadtliga", ["Stadtliga Erfurt", "Stadtliga Jena"]),
             ("q=AWO", ["AWO Landesverband"]),
@@ -197,7 +199,7 @@ class TestPagination:
 
     def test_page_links_keep_the_filters(self, client, many_partners):
         response = client.get(LIST_URL, {"level": "land", "page": 2})
-        assertContains(response, 'href="?level=land&amp;page=3"')
+        assertContains(response, 'href="?level=land&amp;page=3#ergebnisse"')
 
 
 class TestQueryCounts:
@@ -213,9 +215,9 @@ class TestQueryCounts:
     @pytest.mark.parametrize("number", [5, 100])
     def test_list_page(self, client, django_assert_num_queries, number):
         self.build(number)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(6):
             # Regions and topics for the form, the count, one page, its topics; the map's
-            # regions and its one aggregate of counts.
+            # regions with their counts.
             client.get(LIST_URL, {"topic": "", "kind": "fachverband"})
 
     @pytest.mark.parametrize("number", [5, 100])
