@@ -5,7 +5,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -20,6 +22,7 @@ from .models import (
     DownloadLog,
     Meeting,
     Membership,
+    MinutesComment,
     Person,
     Reply,
     Term,
@@ -138,8 +141,13 @@ class DocumentInline(CheckedFileLinksMixin, admin.StackedInline):
         "published_at",
         "version",
         "notified_at",
+        "minutes_status",
     ]
-    readonly_fields = ["version", "notified_at"]
+    readonly_fields = ["version", "notified_at", "minutes_status"]
+
+    @admin.display(description=_("Protokollstatus"))
+    def minutes_status(self, document):
+        return minutes_status(document)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Offer only the agenda of the meeting being edited.
@@ -252,8 +260,21 @@ class DocumentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Document
-        fields = ["meeting", "agenda_item", "kind", "title", "visibility", "file", "published_at"]
-        field_classes = {"agenda_item": AgendaItemChoiceField}
+        fields = [
+            "meeting",
+            "agenda_item",
+            "kind",
+            "title",
+            "visibility",
+            "file",
+            "published_at",
+            "approval_item",
+            "approved_on",
+        ]
+        field_classes = {
+            "agenda_item": AgendaItemChoiceField,
+            "approval_item": AgendaItemChoiceField,
+        }
         help_texts = {
             "agenda_item": _(
                 "Angeboten wird die Tagesordnung der gespeicherten Sitzung. Wenn Sie die Sitzung "
@@ -267,6 +288,15 @@ class DocumentAdminForm(forms.ModelForm):
             self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
                 meeting_id=self.meeting_id()
             ).select_related("meeting__board")
+        if "approval_item" in self.fields:
+            # Minutes are approved at a later meeting of their board.
+            meeting = Meeting.objects.filter(pk=self.meeting_id()).first()
+            later = AgendaItem.objects.none()
+            if meeting is not None:
+                later = AgendaItem.objects.filter(
+                    meeting__board_id=meeting.board_id, meeting__starts_at__gt=meeting.starts_at
+                ).order_by("meeting__starts_at", "position")
+            self.fields["approval_item"].queryset = later.select_related("meeting__board")
 
     def meeting_id(self):
         """The saved meeting; for a new document the chosen one (or the one in the address)."""
@@ -280,6 +310,30 @@ class DocumentAdminForm(forms.ModelForm):
             return int(value)
         except (TypeError, ValueError):
             return None
+
+
+def minutes_status(document):
+    """How staff see a document's place in the lifecycle of minutes, as members see it."""
+    if not document.is_minutes:
+        return "–"
+    if document.approved_on:
+        return _("genehmigt am %(date)s") % {"date": date_format(document.approved_on)}
+    return _("Entwurf – noch nicht genehmigt")
+
+
+class MinutesStatusFilter(admin.SimpleListFilter):
+    title = _("Protokollstatus")
+    parameter_name = "protokoll"
+
+    def lookups(self, request, model_admin):
+        return [("entwurf", _("Entwurf")), ("genehmigt", _("genehmigt"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "entwurf":
+            return queryset.minutes_drafts()
+        if self.value() == "genehmigt":
+            return queryset.filter(kind=Document.Kind.MINUTES, approved_on__isnull=False)
+        return queryset
 
 
 class DocumentVersionInline(ReadOnlyInline):
@@ -302,14 +356,113 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
         "visibility",
         "version",
         "published_at",
+        "minutes_status",
         "download_count",
     ]
-    list_filter = ["visibility", "kind", "meeting__board"]
+    list_filter = ["visibility", "kind", MinutesStatusFilter, "meeting__board"]
     search_fields = ["title"]
     list_select_related = ["meeting"]
-    readonly_fields = ["content_type", "size", "version", "changed_at", "notified_at"]
+    readonly_fields = [
+        "content_type",
+        "size",
+        "version",
+        "changed_at",
+        "notified_at",
+        "comments",
+    ]
     autocomplete_fields = ["meeting"]
     inlines = [DocumentVersionInline]
+    actions = ["approve_minutes"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "meeting",
+                    "agenda_item",
+                    "kind",
+                    "title",
+                    "visibility",
+                    "file",
+                    "published_at",
+                    "content_type",
+                    "size",
+                    "version",
+                    "changed_at",
+                    "notified_at",
+                ]
+            },
+        ),
+        (
+            _("Genehmigung des Protokolls"),
+            {
+                "fields": ["approval_item", "approved_on", "comments"],
+                "description": _(
+                    "Ein Protokoll ist ein Entwurf, den die Mitglieder kommentieren, bis Sie das "
+                    "Datum der Genehmigung eintragen. Frühere Fassungen bleiben erhalten."
+                ),
+            },
+        ),
+    ]
+
+    @admin.display(description=_("Protokollstatus"), ordering="approved_on")
+    def minutes_status(self, document):
+        return minutes_status(document)
+
+    @admin.display(description=_("Kommentare der Mitglieder"))
+    def comments(self, document):
+        # Read here, not in an inline: the change form's data stays the same for every kind.
+        if document.pk is None:
+            return "–"
+        comments = document.comments.select_related("person")
+        if not comments:
+            return _("Keine Kommentare.")
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>, {}, {}:<br>{}</p>",
+            (
+                (
+                    comment.person,
+                    date_format(timezone.localtime(comment.created_at), "DATETIME_FORMAT"),
+                    _("zu Fassung %(version)d") % {"version": comment.version},
+                    comment.text,
+                )
+                for comment in comments
+            ),
+        )
+
+    @admin.action(description=_("Ausgewählte Protokolle als genehmigt markieren"))
+    def approve_minutes(self, request, queryset):
+        """Approved on the day of the meeting that approves them, or today without one."""
+        drafts = list(queryset.minutes_drafts().select_related("approval_item__meeting"))
+        today = timezone.localdate()
+        for document in drafts:
+            item = document.approval_item
+            document.approved_on = timezone.localdate(item.meeting.starts_at) if item else today
+        Document.objects.bulk_update(drafts, ["approved_on"])
+        skipped = queryset.count() - len(drafts)
+        if drafts:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d Protokoll als genehmigt markiert.",
+                    "%(count)d Protokolle als genehmigt markiert.",
+                    len(drafts),
+                )
+                % {"count": len(drafts)},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d Dokument übergangen: kein Protokollentwurf.",
+                    "%(count)d Dokumente übergangen: keine Protokollentwürfe.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(downloads_total=Count("downloads"))
@@ -317,6 +470,27 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     @admin.display(description=_("Downloads"), ordering="downloads_total")
     def download_count(self, document):
         return document.downloads_total
+
+
+@admin.register(MinutesComment)
+class MinutesCommentAdmin(admin.ModelAdmin):
+    """The members' comments on drafts of the minutes: staff read them, members write them."""
+
+    list_display = ["created_at", "document", "person", "version", "short_text"]
+    list_filter = ["document__meeting__board", "document__meeting"]
+    search_fields = ["text", "person__last_name", "document__title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["document", "person"]
+
+    @admin.display(description=_("Kommentar"))
+    def short_text(self, comment):
+        return Truncator(comment.text).chars(80)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(DownloadLog)

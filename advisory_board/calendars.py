@@ -26,7 +26,7 @@ def meetings_calendar(request, meetings, name, *, with_agenda=False):
         event.add("location", meeting.location)
         event.add("status", STATUS[meeting.status])
         event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
-        description = [meeting.public_summary] if meeting.public_summary else []
+        description = [meeting.shown_summary] if meeting.shown_summary else []
         if with_agenda:
             description += [
                 f"TOP {item.position}: {item.title}" for item in meeting.agenda_items.all()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sitzungen/<int:pk>/kalender.ics", views.meeting_calendar, name="meeting_calendar"),
     path("sitzungen/<int:pk>/dokumente.zip", views.meeting_zip, name="zip"),
     path("dokumente/<int:pk>/", views.document_download, name="document"),
+    path("dokumente/<int:pk>/kommentare/", views.minutes_comment, name="minutes_comment"),
     path(
         "dokumente/<int:pk>/fassung/<int:version>/",
         views.document_version,

@@ -4,7 +4,7 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from koss.core.validators import document_content_type
 
 from .archives import meeting_archive
 from .calendars import meetings_calendar
+from .forms import MinutesCommentForm
 from .models import (
     Board,
     Document,
@@ -28,6 +29,7 @@ from .models import (
     DownloadLog,
     Meeting,
     Membership,
+    MinutesComment,
     Person,
     Reply,
 )
@@ -37,6 +39,7 @@ VISIT_GAP = datetime.timedelta(minutes=30)
 # How precisely the end of a visit is recorded.
 VISIT_RESOLUTION = datetime.timedelta(minutes=1)
 NEW_DOCUMENTS_LIMIT = 20
+MINUTES_DRAFTS_LIMIT = 5
 PAST_MEETINGS_PER_PAGE = 12
 
 
@@ -87,7 +90,9 @@ def board_index(request):
         )
 
     past = KeptCountPaginator(
-        board.meetings.past(), PAST_MEETINGS_PER_PAGE, vary=["past-meetings", board.pk]
+        board.meetings.past().with_public_summary(),
+        PAST_MEETINGS_PER_PAGE,
+        vary=["past-meetings", board.pk],
     )
     return render(
         request,
@@ -106,17 +111,27 @@ def meeting_detail(request, pk):
     user = request.user
     person, boards = current_member(user)
     meeting = get_object_or_404(
-        with_reply_of(person, Meeting.objects.select_related("board")), pk=pk
+        with_reply_of(person, Meeting.objects.select_related("board").with_public_summary()),
+        pk=pk,
     )
     is_member = meeting.board_id in boards
     staff = has_staff_rights(user)
     may_see_agenda = is_member or staff
-    documents = list(
+    of_meeting = Q(meeting=meeting)
+    if may_see_agenda:
+        # The same query brings the minutes of earlier meetings that are up for approval here.
+        of_meeting |= Q(approval_item__meeting=meeting)
+    documents, submitted = [], defaultdict(list)
+    for document in (
         Document.objects.visible_to(user)
-        .filter(meeting=meeting)
-        .select_related("agenda_item")
-        .defer("text", "search_vector")
-    )
+        .filter(of_meeting)
+        .select_related("agenda_item", "approval_item__meeting")
+        .defer("text", "search_vector", "approval_item__meeting__search_vector")
+    ):
+        if document.meeting_id == meeting.pk:
+            documents.append(document)
+        else:
+            submitted[document.approval_item_id].append(document)
     if not is_member:
         person = None
     by_item = defaultdict(list)
@@ -124,7 +139,13 @@ def meeting_detail(request, pk):
         by_item[document.agenda_item_id if may_see_agenda else None].append(document)
     agenda = []
     if may_see_agenda:
-        agenda = [(item, by_item.get(item.pk, [])) for item in meeting.agenda_items.all()]
+        agenda = [
+            (item, by_item.get(item.pk, []), submitted.get(item.pk, []))
+            for item in meeting.agenda_items.all()
+        ]
+    minutes = [document for document in documents if document.is_minutes]
+    if minutes and may_see_agenda:
+        with_comments(user, minutes, staff)
     response = render(
         request,
         "advisory_board/meeting_detail.html",
@@ -134,6 +155,8 @@ def meeting_detail(request, pk):
             "agenda": agenda,
             "general_documents": by_item.get(None, []),
             "has_documents": bool(documents),
+            "minutes": minutes if may_see_agenda else [],
+            "comment_form": MinutesCommentForm() if person else None,
             "attending": getattr(meeting, "attending", None) if person else None,
             "can_reply": is_member and person is not None and meeting.is_upcoming,
             "staff": staff,
@@ -145,6 +168,25 @@ def meeting_detail(request, pk):
         # Member-only content stays out of every cache, the browser's included.
         add_never_cache_headers(response)
     return response
+
+
+def with_comments(user, minutes, staff):
+    """Attach the comments the user may read to each minutes document, and for staff the earlier
+    versions: one query each, however many there are."""
+    comments = defaultdict(list)
+    for comment in (
+        MinutesComment.objects.visible_to(user)
+        .filter(document__in=minutes)
+        .select_related("person")
+    ):
+        comments[comment.document_id].append(comment)
+    versions = defaultdict(list)
+    if staff:
+        for version in DocumentVersion.objects.filter(document__in=minutes).defer("document"):
+            versions[version.document_id].append(version)
+    for document in minutes:
+        document.visible_comments = comments.get(document.pk, [])
+        document.earlier_versions = versions.get(document.pk, [])
 
 
 @login_required
@@ -183,6 +225,10 @@ def members_area(request):
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
             "new_documents": new_documents[:NEW_DOCUMENTS_LIMIT],
             "past_meetings": meetings.past().order_by("-starts_at")[:8],
+            "minutes_drafts": documents.minutes_drafts()
+            .filter(meeting__board__in=boards)
+            .annotate(comment_count=Count("comments"))
+            .order_by("-meeting__starts_at")[:MINUTES_DRAFTS_LIMIT],
             "calendar_url": (
                 request.build_absolute_uri(
                     reverse("advisory_board:personal_calendar", args=[person.calendar_token])
@@ -329,6 +375,39 @@ def meeting_reply(request, pk):
 
 @login_required
 @require_POST
+def minutes_comment(request, pk):
+    """A member's comment on a draft of the minutes of their board."""
+    document = get_object_or_404(
+        Document.objects.visible_to(request.user).select_related("meeting"),
+        pk=pk,
+        kind=Document.Kind.MINUTES,
+    )
+    person, boards = current_member(request.user)
+    if document.meeting.board_id not in boards:
+        raise Http404
+    form = MinutesCommentForm(request.POST)
+    if not document.is_minutes_draft:
+        messages.error(
+            request,
+            _("Dieses Protokoll ist bereits genehmigt. Kommentare sind nicht mehr möglich."),
+        )
+    elif not form.is_valid():
+        for error in form.errors["text"]:
+            messages.error(request, error)
+    else:
+        form.instance.document = document
+        form.instance.person = person
+        form.instance.version = document.version
+        form.save()
+        messages.success(
+            request,
+            _("Danke! Ihr Kommentar zum Protokollentwurf ist gespeichert."),
+        )
+    return redirect(document.meeting.get_absolute_url() + "#protokoll")
+
+
+@login_required
+@require_POST
 def calendar_token(request):
     person, boards = current_member(request.user)
     if not boards:
@@ -357,7 +436,7 @@ def ics_response(calendar, filename):
 @public_page
 def public_calendar(request):
     board = current_board()
-    meetings = board.meetings.select_related("board")
+    meetings = board.meetings.select_related("board").with_public_summary()
     return ics_response(
         meetings_calendar(request, meetings, _("Beirat für Sozialplanung – Sitzungen")),
         "beirat.ics",
@@ -366,7 +445,9 @@ def public_calendar(request):
 
 @public_page
 def meeting_calendar(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("board").with_public_summary(), pk=pk
+    )
     return ics_response(
         meetings_calendar(request, [meeting], str(meeting)),
         f"beirat-sitzung-{meeting.number:02d}.ics",
@@ -385,6 +466,7 @@ def personal_calendar(request, token):
         Meeting.objects.filter(board__in=boards)
         .select_related("board")
         .prefetch_related("agenda_items")
+        .with_public_summary()
     )
     return ics_response(
         meetings_calendar(request, meetings, _("Beirat für Sozialplanung"), with_agenda=True),
