@@ -134,17 +134,19 @@ def meeting_detail(request, pk):
             submitted[document.approval_item_id].append(document)
     if not is_member:
         person = None
+    # Members and staff find the minutes in their own section, with status and comments.
+    minutes = [document for document in documents if document.is_minutes and may_see_agenda]
     by_item = defaultdict(list)
     for document in documents:
-        by_item[document.agenda_item_id if may_see_agenda else None].append(document)
+        if not (document.is_minutes and may_see_agenda):
+            by_item[document.agenda_item_id if may_see_agenda else None].append(document)
     agenda = []
     if may_see_agenda:
         agenda = [
             (item, by_item.get(item.pk, []), submitted.get(item.pk, []))
             for item in meeting.agenda_items.all()
         ]
-    minutes = [document for document in documents if document.is_minutes]
-    if minutes and may_see_agenda:
+    if minutes:
         with_comments(user, minutes, staff)
     response = render(
         request,
@@ -155,7 +157,7 @@ def meeting_detail(request, pk):
             "agenda": agenda,
             "general_documents": by_item.get(None, []),
             "has_documents": bool(documents),
-            "minutes": minutes if may_see_agenda else [],
+            "minutes": minutes,
             "comment_form": MinutesCommentForm() if person else None,
             "attending": getattr(meeting, "attending", None) if person else None,
             "can_reply": is_member and person is not None and meeting.is_upcoming,
@@ -182,7 +184,7 @@ def with_comments(user, minutes, staff):
         comments[comment.document_id].append(comment)
     versions = defaultdict(list)
     if staff:
-        for version in DocumentVersion.objects.filter(document__in=minutes).defer("document"):
+        for version in DocumentVersion.objects.filter(document__in=minutes):
             versions[version.document_id].append(version)
     for document in minutes:
         document.visible_comments = comments.get(document.pk, [])
