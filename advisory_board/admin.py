@@ -431,16 +431,20 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Ausgewählte Protokolle als genehmigt markieren"))
+    @admin.action(
+        description=_("Ausgewählte Protokolle als genehmigt markieren"), permissions=["change"]
+    )
     def approve_minutes(self, request, queryset):
-        """Approved on the day of the meeting that approves them, or today without one."""
+        """Approved on the day of the meeting that approves them once it has begun, else today."""
+        selected = queryset.count()
         drafts = list(queryset.minutes_drafts().select_related("approval_item__meeting"))
         today = timezone.localdate()
         for document in drafts:
             item = document.approval_item
-            document.approved_on = timezone.localdate(item.meeting.starts_at) if item else today
+            meeting_day = timezone.localdate(item.meeting.starts_at) if item else today
+            document.approved_on = min(meeting_day, today)
         Document.objects.bulk_update(drafts, ["approved_on"])
-        skipped = queryset.count() - len(drafts)
+        skipped = selected - len(drafts)
         if drafts:
             self.message_user(
                 request,

@@ -15,7 +15,16 @@ from django.utils import timezone
 from koss.core.demo import demo_pdf
 from partners.models import Partner
 
-from .models import AgendaItem, Board, Document, Meeting, Membership, Person, Term
+from .models import (
+    AgendaItem,
+    Board,
+    Document,
+    Meeting,
+    Membership,
+    MinutesComment,
+    Person,
+    Term,
+)
 
 BOARD_PURPOSE = (
     "Der interdisziplinär besetzte Beirat für Sozialplanung soll als Impulsgeber, Denkfabrik und "
@@ -103,6 +112,7 @@ PEOPLE = [
 
 AGENDA = [
     ("Begrüßung und Feststellung der Tagesordnung", ""),
+    ("Genehmigung des Protokolls der vorigen Sitzung", ""),
     ("Bericht aus dem Kompetenzzentrum", "Aktueller Stand der Arbeit von KOSS."),
     ("Leitfrage: Sicherung der sozialen Infrastruktur im ländlichen Raum", ""),
     ("Verschiedenes", ""),
@@ -205,21 +215,80 @@ def load_demo_content():
             "public_summary": "Fiktive kommende Sitzung für die Demo-Inhalte.",
         }
     )
+    approval_items = []
     for entry in entries:
         starts_at = timezone.make_aware(entry.pop("starts_at"))
         meeting, _ = Meeting.objects.update_or_create(
             board=board, number=entry["number"], defaults={**entry, "starts_at": starts_at}
         )
+        # The constituent meeting has no minutes of an earlier one to approve.
+        agenda = AGENDA if meeting.number > 1 else [AGENDA[0], *AGENDA[2:]]
         items = [
             AgendaItem.objects.update_or_create(
                 meeting=meeting,
                 position=position,
                 defaults={"title": title, "description": text},
             )[0]
-            for position, (title, text) in enumerate(AGENDA, start=1)
+            for position, (title, text) in enumerate(agenda, start=1)
         ]
+        if meeting.number > 1:
+            approval_items.append(items[1])
         load_meeting_documents(meeting, items)
+    load_minutes_lifecycle(board, approval_items)
     return f"Beirat mit {len(PEOPLE)} Personen und {len(entries)} Sitzungen geladen."
+
+
+def load_minutes_lifecycle(board, approval_items):
+    """Each meeting's minutes go up for approval at the next one; all but the last held meeting's
+    are approved there. The last draft has a second version and comments of two members."""
+    for item in approval_items:
+        minutes = Document.objects.filter(
+            meeting__board=board,
+            meeting__number=item.meeting.number - 1,
+            kind=Document.Kind.MINUTES,
+        ).first()
+        if minutes is None:
+            continue
+        approved = item.meeting.status == Meeting.Status.HELD
+        Document.objects.filter(pk=minutes.pk).update(
+            approval_item=item,
+            approved_on=timezone.localdate(item.meeting.starts_at) if approved else None,
+        )
+        if not approved:
+            load_draft_comments(minutes)
+
+
+def load_draft_comments(draft):
+    if draft.comments.exists():
+        return
+    commenters = {
+        person.last_name: person
+        for person in Person.objects.filter(last_name__in=["Planung (Demo)", "Mitglied (Demo)"])
+    }
+    MinutesComment.objects.create(
+        document=draft,
+        person=commenters["Planung (Demo)"],
+        version=draft.version,
+        text="Unter TOP 3 fehlt der Hinweis auf die Rückmeldung der Planungsgemeinschaften. "
+        "Bitte ergänzen. (Demo)",
+    )
+    pdf = demo_pdf(
+        f"DEMO – {draft.title}, Fassung {draft.version + 1}",
+        [
+            f"{draft.meeting.board.name}, {draft.meeting}",
+            "Entwurf mit der Ergänzung unter TOP 3.",
+            "Fiktives Dokument für die Demo-Inhalte des KOSS-Portals.",
+        ],
+    )
+    draft.file = ContentFile(pdf, name=f"sitzung-{draft.meeting.number:02d}-protokoll-demo.pdf")
+    draft.save()
+    MinutesComment.objects.create(
+        document=draft,
+        person=commenters["Mitglied (Demo)"],
+        version=draft.version,
+        text="Danke für die Ergänzung. Aus meiner Sicht kann das Protokoll so genehmigt "
+        "werden. (Demo)",
+    )
 
 
 def load_meeting_documents(meeting, items):
@@ -232,7 +301,7 @@ def load_meeting_documents(meeting, items):
             "praesentation",
             "Präsentation: Bericht aus dem Kompetenzzentrum",
             "oeffentlich",
-            items[1],
+            next(item for item in items if item.title.startswith("Bericht")),
             meeting.starts_at if past else None,
         ),
     ]

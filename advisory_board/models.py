@@ -522,6 +522,11 @@ class Document(UploadedFile):
                 errors["approved_on"] = _(
                     "Ein Protokoll kann nicht vor der Sitzung genehmigt werden, die es festhält."
                 )
+            elif self.approved_on and self.approved_on > timezone.localdate():
+                errors["approved_on"] = _(
+                    "Tragen Sie die Genehmigung ein, wenn sie erfolgt ist: das Datum liegt in "
+                    "der Zukunft."
+                )
             if self.pk and self.approved_on and self.file:
                 stored = Document.objects.filter(pk=self.pk).values_list("file", "approved_on")
                 file_name, approved_before = stored.first() or (None, None)

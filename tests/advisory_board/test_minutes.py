@@ -75,9 +75,11 @@ class TestWhoSeesADraft:
     def test_approved_public_minutes_are_public(self, world, held, visitor):
         held["draft"].visibility = "oeffentlich"
         approve(held["draft"])
-        assert Document.objects.visible_to(user_of(world, visitor)).filter(
-            pk=held["draft"].pk
-        ).exists()
+        assert (
+            Document.objects.visible_to(user_of(world, visitor))
+            .filter(pk=held["draft"].pk)
+            .exists()
+        )
 
     @pytest.mark.parametrize("visitor", VISITORS)
     def test_comments_are_for_current_members_and_staff_only(self, world, held, visitor):
@@ -110,9 +112,7 @@ class TestWhoSeesADraft:
         if visitor == "anonymous":
             assert response.status_code == 302
             return
-        assert ("Protokoll der 4. Sitzung" in response.content.decode()) == (
-            visitor in SEES_DRAFT
-        )
+        assert ("Protokoll der 4. Sitzung" in response.content.decode()) == (visitor in SEES_DRAFT)
 
 
 class TestComments:
@@ -199,14 +199,14 @@ class TestApproval:
     def test_approved_minutes_are_marked_with_the_date_and_the_meeting(self, login, world, held):
         client = login("member")
         assert DRAFT in client.get(held["meeting"].get_absolute_url()).content.decode()
-        approve(held["draft"], on=datetime.date(2027, 1, 16))
+        approve(held["draft"], on=datetime.date(2026, 11, 30))
         content = client.get(held["meeting"].get_absolute_url()).content.decode()
-        assert "genehmigt am 16. Januar 2027" in content
+        assert "genehmigt am 30. November 2026" in content
         assert DRAFT not in content
         assert "genehmigt in der 5. Sitzung" in content and "TOP 2" in content
         # The approval item of the next meeting says so too, as does the members' area.
         for url in (world["meeting"].get_absolute_url(), reverse("advisory_board:members")):
-            assert "genehmigt am 16. Januar 2027" in client.get(url).content.decode()
+            assert "genehmigt am 30. November 2026" in client.get(url).content.decode()
 
     @pytest.mark.parametrize("visitor", VISITORS)
     def test_public_summary_shows_once_the_minutes_are_approved(self, login, held, visitor):
@@ -242,7 +242,9 @@ class TestApproval:
         approve(draft)
         assert list(draft.versions.values_list("version", flat=True)) == [1]
         version_url = reverse("advisory_board:document_version", args=[draft.pk, 1])
-        assert version_url in login("staff").get(held["meeting"].get_absolute_url()).content.decode()
+        assert (
+            version_url in login("staff").get(held["meeting"].get_absolute_url()).content.decode()
+        )
 
     def test_members_do_not_get_links_to_earlier_drafts(self, login, held):
         draft = held["draft"]
@@ -273,6 +275,12 @@ class TestApprovalRules:
         held["draft"].approved_on = timezone.localdate(held["meeting"].starts_at) - (
             datetime.timedelta(days=1)
         )
+        with pytest.raises(ValidationError) as error:
+            held["draft"].full_clean()
+        assert "approved_on" in error.value.message_dict
+
+    def test_minutes_are_not_approved_ahead_of_time(self, held):
+        held["draft"].approved_on = timezone.localdate() + datetime.timedelta(days=1)
         with pytest.raises(ValidationError) as error:
             held["draft"].full_clean()
         assert "approved_on" in error.value.message_dict
