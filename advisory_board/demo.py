@@ -250,10 +250,10 @@ def load_minutes_lifecycle(board, approval_items):
         if minutes is None:
             continue
         approved = item.meeting.status == Meeting.Status.HELD
-        Document.objects.filter(pk=minutes.pk).update(
-            approval_item=item,
-            approved_on=timezone.localdate(item.meeting.starts_at) if approved else None,
-        )
+        minutes.approval_item = item
+        minutes.approved_on = timezone.localdate(item.meeting.starts_at) if approved else None
+        # Saved field by field: the document keeps the moment it last changed.
+        minutes.save(update_fields=["approval_item", "approved_on"])
         if not approved:
             load_draft_comments(minutes)
 

@@ -298,3 +298,26 @@ class TestApprovalRules:
         with pytest.raises(ValidationError) as error:
             held["draft"].full_clean()
         assert "file" in error.value.message_dict
+
+
+def test_demo_content_has_approved_minutes_and_one_draft_with_comments(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    for _ in range(2):  # and stays so when loaded again
+        call_command("load_demo_content", verbosity=0)
+    minutes = Document.objects.filter(
+        kind="protokoll", meeting__board__is_current=True
+    ).select_related("meeting", "approval_item__meeting")
+    drafts = [document for document in minutes if document.approved_on is None]
+    assert [document.meeting.number for document in drafts] == [8]
+    (draft,) = drafts
+    assert draft.approval_item.meeting.number == 9
+    assert draft.approval_item.title == "Genehmigung des Protokolls der vorigen Sitzung"
+    assert draft.version == 2 and draft.comments.count() == 2
+    for document in minutes:
+        if document.approved_on:
+            assert document.approval_item.meeting.number == document.meeting.number + 1
+            assert document.approved_on == timezone.localdate(
+                document.approval_item.meeting.starts_at
+            )
