@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -28,6 +28,7 @@ from .models import (
     DownloadLog,
     Meeting,
     Membership,
+    MinutesComment,
     Outcome,
     OutcomeStatusChange,
     Person,
@@ -198,13 +199,17 @@ class DocumentInline(CheckedFileLinksMixin, admin.TabularInline):
     formset = DocumentInlineFormSet
     file_urls = {"file": document_url}
     extra = 0
-    fields = ["kind", "title", "top", "visibility", "file", "published_on"]
-    readonly_fields = ["published_on"]
+    fields = ["kind", "title", "top", "visibility", "file", "published_on", "minutes_status"]
+    readonly_fields = ["published_on", "minutes_status"]
     show_change_link = True
 
     @admin.display(description=_("veröffentlicht"))
     def published_on(self, document):
         return published_on(document)
+
+    @admin.display(description=_("Protokollstatus"))
+    def minutes_status(self, document):
+        return minutes_status(document)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("agenda_item")
@@ -518,6 +523,30 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
         return None
 
 
+def minutes_status(document):
+    """How staff see a document's place in the lifecycle of minutes, as members see it."""
+    if not document.is_minutes:
+        return "–"
+    if document.approved_on:
+        return _("genehmigt am %(date)s") % {"date": date_format(document.approved_on)}
+    return _("Entwurf – noch nicht genehmigt")
+
+
+class MinutesStatusFilter(admin.SimpleListFilter):
+    title = _("Protokollstatus")
+    parameter_name = "protokoll"
+
+    def lookups(self, request, model_admin):
+        return [("entwurf", _("Entwurf")), ("genehmigt", _("genehmigt"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "entwurf":
+            return queryset.minutes_drafts()
+        if self.value() == "genehmigt":
+            return queryset.filter(kind=Document.Kind.MINUTES, approved_on__isnull=False)
+        return queryset
+
+
 class DocumentVersionInline(ReadOnlyInline):
     model = DocumentVersion
     fields = ["version", "download", "replaced_at"]
@@ -532,13 +561,122 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     form = DocumentAdminForm
     file_urls = {"file": document_url}
     # Kind and version are filters and on the document's page: the list fits 1280 px.
-    list_display = ["title", "meeting", "visibility", "published_on", "download_count"]
-    list_filter = ["visibility", "kind", "meeting__board"]
+    list_display = [
+        "title",
+        "meeting",
+        "visibility",
+        "published_on",
+        "minutes_status",
+        "download_count",
+    ]
+    list_filter = ["visibility", "kind", MinutesStatusFilter, "meeting__board"]
     search_fields = ["title"]
     list_select_related = ["meeting"]
-    readonly_fields = ["content_type", "size", "version", "changed_at", "notified_at"]
+    readonly_fields = [
+        "content_type",
+        "size",
+        "version",
+        "changed_at",
+        "notified_at",
+        "comments",
+    ]
     autocomplete_fields = ["meeting"]
     inlines = [DocumentVersionInline]
+    actions = ["approve_minutes"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "meeting",
+                    "agenda_item",
+                    "kind",
+                    "title",
+                    "visibility",
+                    "file",
+                    "published_at",
+                    "content_type",
+                    "size",
+                    "version",
+                    "changed_at",
+                    "notified_at",
+                ]
+            },
+        ),
+        (
+            _("Genehmigung des Protokolls"),
+            {
+                "fields": ["approval_item", "approved_on", "comments"],
+                "description": _(
+                    "Ein Protokoll ist ein Entwurf, den die Mitglieder kommentieren, bis Sie das "
+                    "Datum der Genehmigung eintragen. Frühere Fassungen bleiben erhalten."
+                ),
+            },
+        ),
+    ]
+
+    @admin.display(description=_("Protokollstatus"), ordering="approved_on")
+    def minutes_status(self, document):
+        return minutes_status(document)
+
+    @admin.display(description=_("Kommentare der Mitglieder"))
+    def comments(self, document):
+        # Read here, not in an inline: the change form's data stays the same for every kind.
+        if document.pk is None:
+            return "–"
+        comments = document.comments.select_related("person")
+        if not comments:
+            return _("Keine Kommentare.")
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>, {}, {}:<br>{}</p>",
+            (
+                (
+                    comment.person,
+                    date_format(timezone.localtime(comment.created_at), "DATETIME_FORMAT"),
+                    _("zu Fassung %(version)d") % {"version": comment.version},
+                    comment.text,
+                )
+                for comment in comments
+            ),
+        )
+
+    @admin.action(
+        description=_("Ausgewählte Protokolle als genehmigt markieren"), permissions=["change"]
+    )
+    def approve_minutes(self, request, queryset):
+        """Approved on the day of the meeting that approves them once it has begun, else today."""
+        selected = queryset.count()
+        drafts = list(queryset.minutes_drafts().select_related("approval_item__meeting"))
+        today = timezone.localdate()
+        for document in drafts:
+            item = document.approval_item
+            meeting_day = timezone.localdate(item.meeting.starts_at) if item else today
+            document.approved_on = min(meeting_day, today)
+        Document.objects.bulk_update(drafts, ["approved_on"])
+        skipped = selected - len(drafts)
+        if drafts:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d Protokoll als genehmigt markiert.",
+                    "%(count)d Protokolle als genehmigt markiert.",
+                    len(drafts),
+                )
+                % {"count": len(drafts)},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d Dokument übergangen: kein Protokollentwurf.",
+                    "%(count)d Dokumente übergangen: keine Protokollentwürfe.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
     class Media:
         css = {"all": ["css/admin-board.css"]}
@@ -553,6 +691,27 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     @admin.display(description=_("Downloads"), ordering="downloads_total")
     def download_count(self, document):
         return document.downloads_total
+
+
+@admin.register(MinutesComment)
+class MinutesCommentAdmin(admin.ModelAdmin):
+    """The members' comments on drafts of the minutes: staff read them, members write them."""
+
+    list_display = ["created_at", "document", "person", "version", "short_text"]
+    list_filter = ["document__meeting__board", "document__meeting"]
+    search_fields = ["text", "person__last_name", "document__title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["document", "person"]
+
+    @admin.display(description=_("Kommentar"))
+    def short_text(self, comment):
+        return Truncator(comment.text).chars(80)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(DownloadLog)

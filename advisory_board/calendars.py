@@ -27,8 +27,9 @@ def meetings_calendar(request, meetings, name, *, with_agenda=False, replies=Non
             description.append(
                 _("Ihre Rückmeldung: %(reply)s") % {"reply": replies[meeting.pk].confirmation}
             )
-        if meeting.public_summary:
-            description.append(meeting.public_summary)
+        # Held meetings' summaries wait for approved minutes (Meeting.shown_summary).
+        if meeting.shown_summary:
+            description.append(meeting.shown_summary)
         if with_agenda:
             description += [
                 f"TOP {item.position}: {item.title}" for item in meeting.agenda_items.all()

@@ -22,6 +22,7 @@ from .models import (
     Document,
     Meeting,
     Membership,
+    MinutesComment,
     Outcome,
     OutcomeStatusChange,
     Person,
@@ -115,6 +116,7 @@ PEOPLE = [
 
 AGENDA = [
     ("Begrüßung und Feststellung der Tagesordnung", ""),
+    ("Genehmigung des Protokolls der vorigen Sitzung", ""),
     ("Bericht aus dem Kompetenzzentrum", "Aktueller Stand der Arbeit von KOSS."),
     ("Leitfrage: Sicherung der sozialen Infrastruktur im ländlichen Raum", ""),
     ("Verschiedenes", ""),
@@ -217,23 +219,82 @@ def load_demo_content():
             "public_summary": "Fiktive kommende Sitzung für die Demo-Inhalte.",
         }
     )
+    approval_items = []
     for entry in entries:
         starts_at = timezone.make_aware(entry.pop("starts_at"))
         meeting, _ = Meeting.objects.update_or_create(
             board=board, number=entry["number"], defaults={**entry, "starts_at": starts_at}
         )
+        # The constituent meeting has no minutes of an earlier one to approve.
+        agenda = AGENDA if meeting.number > 1 else [AGENDA[0], *AGENDA[2:]]
         items = [
             AgendaItem.objects.update_or_create(
                 meeting=meeting,
                 position=position,
                 defaults={"title": title, "description": text},
             )[0]
-            for position, (title, text) in enumerate(AGENDA, start=1)
+            for position, (title, text) in enumerate(agenda, start=1)
         ]
+        if meeting.number > 1:
+            approval_items.append(items[1])
         load_meeting_documents(meeting, items)
         load_replies_and_attendance(meeting)
+    load_minutes_lifecycle(board, approval_items)
     load_outcomes(board, partners, users.get("redaktion@example.org"))
     return f"Beirat mit {len(PEOPLE)} Personen und {len(entries)} Sitzungen geladen."
+
+
+def load_minutes_lifecycle(board, approval_items):
+    """Each meeting's minutes go up for approval at the next one; all but the last held meeting's
+    are approved there. The last draft has a second version and comments of two members."""
+    for item in approval_items:
+        minutes = Document.objects.filter(
+            meeting__board=board,
+            meeting__number=item.meeting.number - 1,
+            kind=Document.Kind.MINUTES,
+        ).first()
+        if minutes is None:
+            continue
+        approved = item.meeting.status == Meeting.Status.HELD
+        minutes.approval_item = item
+        minutes.approved_on = timezone.localdate(item.meeting.starts_at) if approved else None
+        # Saved field by field: the document keeps the moment it last changed.
+        minutes.save(update_fields=["approval_item", "approved_on"])
+        if not approved:
+            load_draft_comments(minutes)
+
+
+def load_draft_comments(draft):
+    if draft.comments.exists():
+        return
+    commenters = {
+        person.last_name: person
+        for person in Person.objects.filter(last_name__in=["Planung (Demo)", "Mitglied (Demo)"])
+    }
+    MinutesComment.objects.create(
+        document=draft,
+        person=commenters["Planung (Demo)"],
+        version=draft.version,
+        text="Unter TOP 3 fehlt der Hinweis auf die Rückmeldung der Planungsgemeinschaften. "
+        "Bitte ergänzen. (Demo)",
+    )
+    pdf = demo_pdf(
+        f"DEMO – {draft.title}, Fassung {draft.version + 1}",
+        [
+            f"{draft.meeting.board.name}, {draft.meeting}",
+            "Entwurf mit der Ergänzung unter TOP 3.",
+            "Fiktives Dokument für die Demo-Inhalte des KOSS-Portals.",
+        ],
+    )
+    draft.file = ContentFile(pdf, name=f"sitzung-{draft.meeting.number:02d}-protokoll-demo.pdf")
+    draft.save()
+    MinutesComment.objects.create(
+        document=draft,
+        person=commenters["Mitglied (Demo)"],
+        version=draft.version,
+        text="Danke für die Ergänzung. Aus meiner Sicht kann das Protokoll so genehmigt "
+        "werden. (Demo)",
+    )
 
 
 def load_meeting_documents(meeting, items):
@@ -246,7 +307,7 @@ def load_meeting_documents(meeting, items):
             "praesentation",
             "Präsentation: Bericht aus dem Kompetenzzentrum",
             "oeffentlich",
-            items[1],
+            next(item for item in items if item.title.startswith("Bericht")),
             meeting.starts_at if past else None,
         ),
     ]
@@ -425,7 +486,9 @@ def load_outcomes(board, partners, editor):
             text=text,
             defaults={
                 "kind": kind,
-                "agenda_item": meeting.agenda_items.filter(position=3).first(),
+                # The guiding question: the third item of the constituent meeting, the fourth
+                # of those that approve the minutes of the one before.
+                "agenda_item": meeting.agenda_items.filter(title__startswith="Leitfrage").first(),
                 "responsible": responsible,
                 "responsible_partner": partners.get(partner),
                 "responsible_person": people.get(person),

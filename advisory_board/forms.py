@@ -1,12 +1,13 @@
 """Forms of the board: the admin's document forms (an agenda item is always one of the
-document's meeting) and a member's reply."""
+document's meeting, minutes are approved at a later meeting's item), a member's reply and a
+member's comment on draft minutes."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgendaItem, Document, Reply
+from .models import AgendaItem, Document, Meeting, MinutesComment, Reply
 
 # The prefix of the agenda inline on the meeting page (the related name of AgendaItem.meeting).
 AGENDA_PREFIX = "agenda_items"
@@ -23,8 +24,21 @@ class DocumentAdminForm(forms.ModelForm):
 
     class Meta:
         model = Document
-        fields = ["meeting", "agenda_item", "kind", "title", "visibility", "file", "published_at"]
-        field_classes = {"agenda_item": AgendaItemChoiceField}
+        fields = [
+            "meeting",
+            "agenda_item",
+            "kind",
+            "title",
+            "visibility",
+            "file",
+            "published_at",
+            "approval_item",
+            "approved_on",
+        ]
+        field_classes = {
+            "agenda_item": AgendaItemChoiceField,
+            "approval_item": AgendaItemChoiceField,
+        }
         help_texts = {
             "agenda_item": _(
                 "Angeboten wird die Tagesordnung der gespeicherten Sitzung. Wenn Sie die Sitzung "
@@ -39,6 +53,15 @@ class DocumentAdminForm(forms.ModelForm):
             self.fields["agenda_item"].queryset = AgendaItem.objects.filter(
                 meeting_id=self.meeting_id()
             ).select_related("meeting")
+        if "approval_item" in self.fields:
+            # Minutes are approved at a later meeting of their board.
+            meeting = Meeting.objects.filter(pk=self.meeting_id()).first()
+            later = AgendaItem.objects.none()
+            if meeting is not None:
+                later = AgendaItem.objects.filter(
+                    meeting__board_id=meeting.board_id, meeting__starts_at__gt=meeting.starts_at
+                ).order_by("meeting__starts_at", "position")
+            self.fields["approval_item"].queryset = later.select_related("meeting")
 
     def meeting_id(self):
         """The saved meeting; for a new document the chosen one (or the one in the address)."""
@@ -126,4 +149,26 @@ class ReplyForm(forms.ModelForm):
         widgets = {"answer": forms.RadioSelect}
         error_messages = {
             "answer": {"required": CHOOSE_AN_ANSWER, "invalid_choice": CHOOSE_AN_ANSWER}
+        }
+
+
+class MinutesCommentForm(forms.ModelForm):
+    class Meta:
+        model = MinutesComment
+        fields = ["text"]
+        labels = {"text": _("Ihr Kommentar zum Entwurf")}
+        help_texts = {
+            "text": _(
+                "Sichtbar für die Redaktion und die aktuellen Mitglieder des Beirats, nie öffentlich."
+            )
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "text": {
+                "required": _("Bitte schreiben Sie Ihren Kommentar, bevor Sie ihn senden."),
+                "max_length": _(
+                    "Ihr Kommentar ist zu lang: höchstens %(limit_value)d Zeichen, "
+                    "Sie haben %(show_value)d geschrieben."
+                ),
+            }
         }

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -235,6 +235,19 @@ class MeetingQuerySet(models.QuerySet):
             query &= Q(starts_at__date=day)
         return self.filter(query)
 
+    def with_public_summary(self):
+        """Marks in `summary_is_public` whether a meeting's public summary may be shown: the one
+        rule. A held meeting's summary tells its results, which count only once its minutes are
+        approved; planned and cancelled meetings show theirs as an announcement."""
+        approved = Document.objects.filter(
+            meeting=OuterRef("pk"), kind=Document.Kind.MINUTES, approved_on__isnull=False
+        )
+        return self.annotate(
+            summary_is_public=ExpressionWrapper(
+                ~Q(status=Meeting.Status.HELD) | Exists(approved), output_field=BooleanField()
+            )
+        )
+
     def next_start(self):
         """When the next meeting begins, or None."""
         return (
@@ -358,6 +371,21 @@ class Meeting(models.Model):
         # The rule of MeetingQuerySet.upcoming(), for one meeting in hand.
         return self.status == self.Status.PLANNED and self.starts_at >= timezone.now()
 
+    @property
+    def shown_summary(self):
+        """The public summary where the rule of MeetingQuerySet.with_public_summary() lets it
+        show, else an empty string. Meetings read without that annotation ask the database."""
+        if not self.public_summary or self.status != self.Status.HELD:
+            return self.public_summary
+        if not hasattr(self, "summary_is_public"):
+            self.summary_is_public = (
+                Meeting.objects.with_public_summary()
+                .filter(pk=self.pk)
+                .values_list("summary_is_public", flat=True)
+                .first()
+            )
+        return self.public_summary if self.summary_is_public else ""
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
@@ -404,15 +432,20 @@ class DocumentQuerySet(models.QuerySet):
 
         Staff see everything. Everyone else sees released documents: public ones, and member
         documents of the boards they currently belong to. Former members, members of other boards
-        and anonymous visitors see public documents only.
+        and anonymous visitors see public documents only. Minutes are public only once approved:
+        a draft marked public is shared with the board's current members until then.
         """
         if has_staff_rights(user):
             return self.all()
         released = self.filter(published_at__isnull=False, published_at__lte=timezone.now())
-        visible = Q(visibility=Document.Visibility.PUBLIC)
+        draft = Q(kind=Document.Kind.MINUTES, approved_on__isnull=True)
+        visible = Q(visibility=Document.Visibility.PUBLIC) & ~draft
         if user.is_authenticated and user.is_active:
             boards = Membership.objects.current_of(user).values("board_id")
-            visible |= Q(visibility=Document.Visibility.MEMBERS, meeting__board__in=boards)
+            visible |= Q(
+                visibility__in=[Document.Visibility.MEMBERS, Document.Visibility.PUBLIC],
+                meeting__board__in=boards,
+            )
         return released.filter(visible)
 
     def new_since(self, seen_until, joined_on):
@@ -434,6 +467,10 @@ class DocumentQuerySet(models.QuerySet):
                 since_joining |= Q(meeting__board=board_id, appeared_at__gte=joined_at)
             documents = documents.filter(since_joining)
         return documents.order_by("-appeared_at", "-pk")
+
+    def minutes_drafts(self):
+        """Minutes not approved yet: open for the members' comments."""
+        return self.filter(kind=Document.Kind.MINUTES, approved_on__isnull=True)
 
 
 class Document(UploadedFile):
@@ -487,6 +524,29 @@ class Document(UploadedFile):
     notified_at = models.DateTimeField(
         _("Mitglieder benachrichtigt am"), null=True, blank=True, editable=False
     )
+    # The lifecycle of minutes: a draft until approved_on is set.
+    approval_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="minutes_for_approval",
+        verbose_name=_("zur Genehmigung unter"),
+        help_text=_(
+            "Nur für Protokolle: der Tagesordnungspunkt „Genehmigung des Protokolls“ einer "
+            "späteren Sitzung, der auf dieses Protokoll verweist."
+        ),
+    )
+    approved_on = models.DateField(
+        _("genehmigt am"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Nur für Protokolle: leer, solange das Protokoll ein Entwurf ist. Mit dem Datum gilt "
+            "die aktuelle Fassung als genehmigt, Kommentare sind geschlossen, und die öffentliche "
+            "Zusammenfassung der Sitzung erscheint."
+        ),
+    )
     # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
     # The same stems as text, for databases without search vectors (koss.core.search).
@@ -500,6 +560,13 @@ class Document(UploadedFile):
         ordering = ["meeting", "agenda_item__position", "pk"]
         # The members' area lists the latest changes first.
         indexes = [models.Index(fields=["-changed_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="protokoll")
+                | Q(approved_on__isnull=True, approval_item__isnull=True),
+                name="approval_only_for_minutes",
+            )
+        ]
 
     get_kind_display = choice_display(Kind, "kind")
     get_visibility_display = choice_display(Visibility, "visibility")
@@ -530,8 +597,17 @@ class Document(UploadedFile):
     def get_absolute_url(self):
         return reverse("advisory_board:document", kwargs={"pk": self.pk})
 
+    @property
+    def is_minutes(self):
+        return self.kind == self.Kind.MINUTES
+
+    @property
+    def is_minutes_draft(self):
+        return self.is_minutes and self.approved_on is None
+
     def clean(self):
         super().clean()
+        self.clean_approval()
         # A document filed under another meeting's agenda would vanish from its meeting page.
         if (
             self.agenda_item_id is not None
@@ -545,6 +621,42 @@ class Document(UploadedFile):
                     )
                 }
             )
+
+    def clean_approval(self):
+        errors = {}
+        if not self.is_minutes:
+            for field in ("approved_on", "approval_item"):
+                if getattr(self, f"{field}_id" if field == "approval_item" else field):
+                    errors[field] = _("Nur ein Protokoll wird genehmigt.")
+        elif self.meeting_id is not None:
+            meeting = self.meeting
+            item = self.approval_item if self.approval_item_id else None
+            if item and (
+                item.meeting.board_id != meeting.board_id
+                or item.meeting.starts_at <= meeting.starts_at
+            ):
+                errors["approval_item"] = _(
+                    "Wählen Sie einen Tagesordnungspunkt einer späteren Sitzung desselben Beirats."
+                )
+            if self.approved_on and self.approved_on < timezone.localdate(meeting.starts_at):
+                errors["approved_on"] = _(
+                    "Ein Protokoll kann nicht vor der Sitzung genehmigt werden, die es festhält."
+                )
+            elif self.approved_on and self.approved_on > timezone.localdate():
+                errors["approved_on"] = _(
+                    "Tragen Sie die Genehmigung ein, wenn sie erfolgt ist: das Datum liegt in "
+                    "der Zukunft."
+                )
+            if self.pk and self.approved_on and self.file:
+                stored = Document.objects.filter(pk=self.pk).values_list("file", "approved_on")
+                file_name, approved_before = stored.first() or (None, None)
+                if approved_before and file_name != self.file.name:
+                    errors["file"] = _(
+                        "Ein genehmigtes Protokoll wird nicht ersetzt. Leeren Sie zuerst „genehmigt "
+                        "am“, wenn eine neue Fassung erneut genehmigt werden soll."
+                    )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def download_name(self):
@@ -580,6 +692,51 @@ class DocumentVersion(models.Model):
         document = self.document
         stem = f"{document.meeting.number:02d}-{document.kind}-{document.pk}-fassung-{self.version}"
         return typed_filename(stem, content_type)
+
+
+class MinutesCommentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Comments on minutes are for staff and the current members of the minutes' board, and
+        only on minutes the user may read: never public, whatever the minutes' visibility."""
+        if has_staff_rights(user):
+            return self.all()
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(
+            document__in=Document.objects.visible_to(user),
+            document__meeting__board__in=Membership.objects.current_of(user).values("board_id"),
+        )
+
+
+class MinutesComment(models.Model):
+    """A board member's comment on a draft of the minutes."""
+
+    MAX_LENGTH = 4000
+
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        limit_choices_to={"kind": Document.Kind.MINUTES},
+        verbose_name=_("Protokoll"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="minutes_comments", verbose_name=_("von")
+    )
+    text = models.TextField(_("Kommentar"), max_length=MAX_LENGTH)
+    # Drafts change: the comment names the version it was written on.
+    version = models.PositiveSmallIntegerField(_("zu Fassung"))
+    created_at = models.DateTimeField(_("geschrieben am"), auto_now_add=True, db_index=True)
+
+    objects = MinutesCommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Kommentar zum Protokoll")
+        verbose_name_plural = _("Kommentare zu Protokollen")
+        ordering = ["document", "created_at"]
+
+    def __str__(self):
+        return f"{self.person} zu {self.document}"
 
 
 class ReplyQuerySet(models.QuerySet):

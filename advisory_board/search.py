@@ -12,7 +12,12 @@ class MeetingSource(Source):
     model = Meeting
 
     def queryset(self, user):
-        return Meeting.objects.select_related("board")
+        # A held meeting's summary is found once its minutes are approved, as it is shown.
+        return (
+            Meeting.objects.with_public_summary()
+            .filter(summary_is_public=True)
+            .select_related("board")
+        )
 
     def title(self, obj):
         return f"{obj.board.name}: {obj}"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sitzungen/<int:pk>/dokumente.zip", views.meeting_zip, name="zip"),
     path("sitzungen/<int:pk>/sitzungsmappe.pdf", views.meeting_book_download, name="book"),
     path("dokumente/<int:pk>/", views.document_download, name="document"),
+    path("dokumente/<int:pk>/kommentare/", views.minutes_comment, name="minutes_comment"),
     path(
         "dokumente/<int:pk>/fassung/<int:version>/",
         views.document_version,

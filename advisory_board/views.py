@@ -5,7 +5,7 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Count, F, FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from koss.core.validators import document_content_type
 
 from .archives import meeting_archive
 from .calendars import meetings_calendar
-from .forms import ReplyForm
+from .forms import MinutesCommentForm, ReplyForm
 from .meeting_book import build_meeting_book, meeting_book
 from .models import (
     Board,
@@ -34,6 +34,7 @@ from .models import (
     DownloadLog,
     Meeting,
     Membership,
+    MinutesComment,
     Outcome,
     Person,
     Reply,
@@ -44,6 +45,7 @@ VISIT_GAP = datetime.timedelta(minutes=30)
 # How precisely the end of a visit is recorded.
 VISIT_RESOLUTION = datetime.timedelta(minutes=1)
 NEW_DOCUMENTS_LIMIT = 10
+MINUTES_DRAFTS_LIMIT = 5
 PAST_MEETINGS_PER_PAGE = 12
 
 
@@ -115,7 +117,9 @@ def board_index(request):
         )
 
     past = KeptCountPaginator(
-        board.meetings.past(), PAST_MEETINGS_PER_PAGE, vary=["past-meetings", board.pk]
+        board.meetings.past().with_public_summary(),
+        PAST_MEETINGS_PER_PAGE,
+        vary=["past-meetings", board.pk],
     )
     return render(
         request,
@@ -139,28 +143,46 @@ def meeting_page(request, pk, reply_form=None, status=200):
     user = request.user
     person, boards = current_member(user)
     meeting = get_object_or_404(
-        with_reply_of(person, Meeting.objects.select_related("board")), pk=pk
+        with_reply_of(person, Meeting.objects.select_related("board").with_public_summary()),
+        pk=pk,
     )
     is_member = meeting.board_id in boards
     staff = has_staff_rights(user)
     may_see_agenda = is_member or staff
-    documents = list(
+    of_meeting = Q(meeting=meeting)
+    if may_see_agenda:
+        # The same query brings the minutes of earlier meetings that are up for approval here.
+        of_meeting |= Q(approval_item__meeting=meeting)
+    documents, submitted = [], defaultdict(list)
+    for document in (
         Document.objects.visible_to(user)
-        .filter(meeting=meeting)
-        .select_related("agenda_item")
-        .defer("text", "search_vector")
-    )
+        .filter(of_meeting)
+        .select_related("agenda_item", "approval_item__meeting")
+        .defer("text", "search_vector", "approval_item__meeting__search_vector")
+    ):
+        if document.meeting_id == meeting.pk:
+            documents.append(document)
+        else:
+            submitted[document.approval_item_id].append(document)
     if not is_member:
         person = None
     reply = reply_of(meeting) if person else None
     if reply_form is None:
         reply_form = ReplyForm(instance=reply)
+    # Members and staff find the minutes in their own section, with status and comments.
+    minutes = [document for document in documents if document.is_minutes and may_see_agenda]
     by_item = defaultdict(list)
     for document in documents:
-        by_item[document.agenda_item_id if may_see_agenda else None].append(document)
+        if not (document.is_minutes and may_see_agenda):
+            by_item[document.agenda_item_id if may_see_agenda else None].append(document)
     agenda = []
     if may_see_agenda:
-        agenda = [(item, by_item.get(item.pk, [])) for item in meeting.agenda_items.all()]
+        agenda = [
+            (item, by_item.get(item.pk, []), submitted.get(item.pk, []))
+            for item in meeting.agenda_items.all()
+        ]
+    if minutes:
+        with_comments(user, minutes, staff)
     response = render(
         request,
         "advisory_board/meeting_detail.html",
@@ -172,6 +194,8 @@ def meeting_page(request, pk, reply_form=None, status=200):
             "has_documents": bool(documents),
             "reply": reply,
             "reply_form": reply_form,
+            "minutes": minutes,
+            "comment_form": MinutesCommentForm() if person else None,
             "can_reply": is_member and person is not None and meeting.is_upcoming,
             "staff": staff,
             "replies": meeting.replies.select_related("person") if staff else None,
@@ -201,6 +225,25 @@ def meeting_record(meeting, user, may_see_agenda):
         "attended_count": len(attended),
         "attended_names": [entry.person.full_name for entry in attended if entry.named_in_public],
     }
+
+
+def with_comments(user, minutes, staff):
+    """Attach the comments the user may read to each minutes document, and for staff the earlier
+    versions: one query each, however many there are."""
+    comments = defaultdict(list)
+    for comment in (
+        MinutesComment.objects.visible_to(user)
+        .filter(document__in=minutes)
+        .select_related("person")
+    ):
+        comments[comment.document_id].append(comment)
+    versions = defaultdict(list)
+    if staff:
+        for version in DocumentVersion.objects.filter(document__in=minutes):
+            versions[version.document_id].append(version)
+    for document in minutes:
+        document.visible_comments = comments.get(document.pk, [])
+        document.earlier_versions = versions.get(document.pk, [])
 
 
 @login_required
@@ -259,6 +302,10 @@ def members_area(request):
                 new_documents if show_all else new_documents[:NEW_DOCUMENTS_LIMIT]
             ),
             "past_meetings": meetings.past().order_by("-starts_at")[:8],
+            "minutes_drafts": documents.minutes_drafts()
+            .filter(meeting__board__in=boards)
+            .annotate(comment_count=Count("comments"))
+            .order_by("-meeting__starts_at")[:MINUTES_DRAFTS_LIMIT],
         }
     )
     if person and person.calendar_token:
@@ -447,6 +494,39 @@ def meeting_reply(request, pk):
 
 @login_required
 @require_POST
+def minutes_comment(request, pk):
+    """A member's comment on a draft of the minutes of their board."""
+    document = get_object_or_404(
+        Document.objects.visible_to(request.user).select_related("meeting"),
+        pk=pk,
+        kind=Document.Kind.MINUTES,
+    )
+    person, boards = current_member(request.user)
+    if document.meeting.board_id not in boards:
+        raise Http404
+    form = MinutesCommentForm(request.POST)
+    if not document.is_minutes_draft:
+        messages.error(
+            request,
+            _("Dieses Protokoll ist bereits genehmigt. Kommentare sind nicht mehr möglich."),
+        )
+    elif not form.is_valid():
+        for error in form.errors["text"]:
+            messages.error(request, error)
+    else:
+        form.instance.document = document
+        form.instance.person = person
+        form.instance.version = document.version
+        form.save()
+        messages.success(
+            request,
+            _("Danke! Ihr Kommentar zum Protokollentwurf ist gespeichert."),
+        )
+    return redirect(document.meeting.get_absolute_url() + "#protokoll")
+
+
+@login_required
+@require_POST
 def calendar_token(request):
     person, boards = current_member(request.user)
     if not boards:
@@ -469,7 +549,7 @@ def calendar_token(request):
 @public_page
 def public_calendar(request):
     board = current_board()
-    meetings = board.meetings.select_related("board")
+    meetings = board.meetings.select_related("board").with_public_summary()
     return ics_response(
         meetings_calendar(request, meetings, _("Beirat für Sozialplanung – Sitzungen")),
         "beirat.ics",
@@ -478,7 +558,9 @@ def public_calendar(request):
 
 @public_page
 def meeting_calendar(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("board").with_public_summary(), pk=pk
+    )
     return ics_response(
         meetings_calendar(request, [meeting], str(meeting)),
         f"beirat-sitzung-{meeting.number:02d}.ics",
@@ -497,6 +579,7 @@ def personal_calendar(request, token):
         Meeting.objects.filter(board__in=boards)
         .select_related("board")
         .prefetch_related("agenda_items")
+        .with_public_summary()
     )
     replies = {reply.meeting_id: reply for reply in person.replies.filter(meeting__in=meetings)}
     return ics_response(

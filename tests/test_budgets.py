@@ -88,6 +88,7 @@ def build(partners, articles, meetings, offset=0):
             visibility="oeffentlich",
             file="unterlage.pdf",
             published_at=now,
+            approved_on=now.date(),
             text="Sozialplanung im Beirat.",
         )
         for meeting in Meeting.objects.filter(number__gt=offset)
@@ -109,6 +110,7 @@ def build(partners, articles, meetings, offset=0):
             visibility="oeffentlich",
             file=ContentFile(b"%PDF-1.4 x", name="p.pdf"),
             published_at=now,
+            approved_on=now.date(),
         )
 
 

@@ -40,7 +40,9 @@ def world(db):
     meeting = make_meeting(board, number=5)
     other_meeting = make_meeting(other_board, number=1)
     documents = {
-        "public": make_document(meeting, "Öffentliche Präsentation", visibility="oeffentlich"),
+        "public": make_document(
+            meeting, "Öffentliche Präsentation", visibility="oeffentlich", kind="praesentation"
+        ),
         "members": make_document(meeting, "Protokoll für Mitglieder"),
         "staff": make_document(meeting, "Vermerk der Redaktion", visibility="redaktion"),
         "unreleased": make_document(meeting, "Noch nicht freigegeben", released=False),

@@ -31,8 +31,8 @@ def test_meeting_page_queries_are_constant(login, world, django_assert_num_queri
     fill_meeting(world["meeting"], documents)
     client = login("member")
     # Session and user, the user's person and boards, the meeting with the reply, documents,
-    # agenda, news, attendance, decisions and tasks.
-    with django_assert_num_queries(9):
+    # agenda, the comments on the minutes, news, attendance, decisions and tasks.
+    with django_assert_num_queries(10):
         response = client.get(world["meeting"].get_absolute_url())
     assert response.content.decode().count("Unterlage ") == documents
 
@@ -42,8 +42,9 @@ def test_members_area_queries_are_constant(login, world, django_assert_num_queri
     fill_meeting(world["meeting"], documents)
     client = login("member")
     # Session and user, person and boards, next meeting with the reply, agenda, open tasks,
-    # new documents, past meetings, and the visit being recorded.
-    with django_assert_num_queries(9):
+    # new documents, drafts of minutes open for comments, past meetings, and the visit being
+    # recorded.
+    with django_assert_num_queries(10):
         client.get(reverse("advisory_board:members"))
 
 

@@ -103,6 +103,8 @@ MEMBER_PAGES = [
     "/beirat/intern/",
     "/suche/?q=Protokoll",
     "/beirat/sitzungen/9/",
+    # The draft of the minutes with its comments and the comment form.
+    "/beirat/sitzungen/8/",
     "/beirat/sitzungen/1/",
     "/konto/password/change/",
     "/konto/2fa/",

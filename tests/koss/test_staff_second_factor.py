@@ -54,7 +54,9 @@ def content(db):
         ),
         "partner": make_partner("Unveröffentlichter Partner", is_published=False),
         "meeting": meeting,
-        "public_document": make_document(meeting, "Öffentliche Folien", visibility="oeffentlich"),
+        "public_document": make_document(
+            meeting, "Öffentliche Folien", visibility="oeffentlich", kind="praesentation"
+        ),
         "staff_document": make_document(meeting, "Vermerk der Redaktion", visibility="redaktion"),
         "unreleased": make_document(meeting, "Noch zurückgehalten", released=False),
     }
