@@ -315,8 +315,9 @@ def test_members_area_queries_stay_the_same_as_tasks_grow(
     fill_tasks(world["meeting"], tasks)
     client = login("member")
     # Session and user, person and boards, next meeting with the reply, agenda, open tasks,
-    # new documents, past meetings, and the visit being recorded.
-    with django_assert_num_queries(9):
+    # new documents, drafts of minutes open for comments, past meetings, and the visit being
+    # recorded.
+    with django_assert_num_queries(10):
         content = client.get(reverse("advisory_board:members")).content.decode()
     assert content.count("Aufgabe Nummer ") == tasks
 
@@ -327,8 +328,8 @@ def test_meeting_page_queries_stay_the_same_as_tasks_grow(
 ):
     fill_tasks(world["meeting"], tasks)
     client = login("member")
-    # Session and user, person and boards, the meeting with the reply, documents, agenda, news,
-    # attendance, decisions and tasks.
-    with django_assert_num_queries(9):
+    # Session and user, person and boards, the meeting with the reply, documents, agenda, the
+    # comments on the minutes, news, attendance, decisions and tasks.
+    with django_assert_num_queries(10):
         content = client.get(world["meeting"].get_absolute_url()).content.decode()
     assert content.count("Aufgabe Nummer ") == tasks

@@ -162,9 +162,9 @@ def grow(world, draft, count):
 
 
 # Session, user, the user's person and boards, the meeting with the reply and the summary rule,
-# the documents with those up for approval here, the agenda, the comments, news; staff read the
-# earlier versions and the replies as well.
-MEETING_PAGE_QUERIES = {"member": 8, "staff": 10}
+# the documents with those up for approval here, the agenda, the comments, news, attendance,
+# decisions and tasks; staff read the earlier versions and the replies as well.
+MEETING_PAGE_QUERIES = {"member": 10, "staff": 12}
 
 
 @pytest.mark.parametrize("visitor", ["member", "staff"])
