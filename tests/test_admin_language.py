@@ -16,7 +16,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from advisory_board.models import AgendaItem, DownloadLog
+from advisory_board.models import AgendaItem, DownloadLog, MinutesComment
 from koss.mail import deliver
 from koss.models import Mail
 from news.models import Attachment
@@ -106,6 +106,9 @@ def content(staff_user, settings):
     meeting.attendance.create(person=person, status="anwesend")
     meeting.outcomes.create(text="Einen Sozialstrukturatlas erstellen", agenda_item=item)
     DownloadLog.objects.create(document=document, user=staff_user, version=1)
+    MinutesComment.objects.create(
+        document=document, person=person, text="Bitte TOP 1 ergänzen.", version=1
+    )
     article = make_article("KOSS lädt ein")
     Attachment.objects.create(
         article=article, title="Pressemitteilung", file=document.file.name, size=10
