@@ -778,7 +778,9 @@ class OutcomeAdmin(admin.ModelAdmin):
 
     def set_status(self, request, queryset, status):
         changed = 0
-        for outcome in queryset.select_for_update():
+        # Only the outcomes are locked: the list's order joins meetings and agenda items, which
+        # PostgreSQL cannot lock on the nullable side of an outer join.
+        for outcome in queryset.select_for_update(of=("self",)):
             if outcome.status != status:
                 previous, outcome.status = outcome.status, status
                 outcome.save_with_history(previous_status=previous, user=request.user)
