@@ -229,6 +229,19 @@ class TestApproval:
         assert SUMMARY in client.get(board_page).content.decode()
         assert "Pflegestrukturplanung" in client.get(calendar).content.decode()
 
+    def test_the_search_and_the_meeting_calendar_follow_the_same_rule(self, client, held):
+        def found_meetings():
+            response = client.get(reverse("search"), {"q": "Pflegestrukturplanung"})
+            return [result.url for result in response.context["results"]]
+
+        meeting_url = held["meeting"].get_absolute_url()
+        calendar = reverse("advisory_board:meeting_calendar", args=[held["meeting"].pk])
+        assert meeting_url not in found_meetings()
+        assert "Pflegestrukturplanung" not in client.get(calendar).content.decode()
+        approve(held["draft"])
+        assert meeting_url in found_meetings()
+        assert "Pflegestrukturplanung" in client.get(calendar).content.decode()
+
     def test_planned_meetings_show_their_summary_as_an_announcement(self, client, world):
         world["meeting"].public_summary = "Die Sitzung befasst sich mit dem Haushalt."
         world["meeting"].save()
