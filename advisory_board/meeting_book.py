@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 BOOK_DIRECTORY = "board/books"
 # Part of every book's name: raise it when the layout changes, and every book is built anew.
-BOOK_FORMAT = 1
+BOOK_FORMAT = 2
 # The PDF's information dictionary names the documents inside, so that a download of a stored
 # book logs exactly those without reading its pages.
 DOCUMENTS_KEY = "/KossDocuments"
@@ -74,6 +74,10 @@ def book_name(meeting, documents, audience):
         "format": BOOK_FORMAT,
         "meeting": [meeting.pk, meeting.updated_at.isoformat()],
         "agenda": [[item.pk, item.position, item.title] for item in meeting.agenda_items.all()],
+        "attendance": [
+            [entry.person_id, entry.status, entry.represented_by]
+            for entry in meeting.attendance.all()
+        ],
         "documents": sorted(
             [d.pk, d.version, d.file.name, d.title, d.agenda_item_id, d.content_type]
             for d in documents
@@ -152,8 +156,9 @@ def store_book(storage, name, meeting, documents):
 def write_book(target, meeting, documents):
     with translation.override(settings.LANGUAGE_CODE), tempfile.TemporaryDirectory() as sources:
         agenda = list(meeting.agenda_items.all())
+        attendance = list(meeting.attendance.for_list())
         entries = [read_document(document, sources) for document in in_agenda_order(documents)]
-        cover = render_cover(meeting, agenda, entries)
+        cover = render_cover(meeting, agenda, entries, attendance)
         writer = PdfWriter()
         writer.append(PdfReader(io.BytesIO(cover)))
         writer.add_outline_item(title=_("Deckblatt und Tagesordnung"), page_number=0)
@@ -241,7 +246,7 @@ STYLES = {
 }
 
 
-def render_cover(meeting, agenda, entries):
+def render_cover(meeting, agenda, entries, attendance):
     """The cover as PDF bytes. It lists each document with its first page in the book, which
     depends on the cover's own length: rendered until that length holds (twice, as a rule). Larger
     page numbers never shorten the cover, so the length only grows and the loop ends."""
@@ -264,14 +269,14 @@ def render_cover(meeting, agenda, entries):
             author=meeting.board.name,
             lang=settings.LANGUAGE_CODE,
         )
-        template.build(cover_flowables(meeting, agenda, entries))
+        template.build(cover_flowables(meeting, agenda, entries, attendance))
         rendered = len(PdfReader(io.BytesIO(output.getvalue())).pages)
         if rendered == cover_pages:
             return output.getvalue()
         cover_pages = rendered
 
 
-def cover_flowables(meeting, agenda, entries):
+def cover_flowables(meeting, agenda, entries, attendance):
     starts = timezone.localtime(meeting.starts_at)
     time = dateformat.format(starts, "H:i")
     if meeting.ends_at:
@@ -322,6 +327,11 @@ def cover_flowables(meeting, agenda, entries):
     if others:
         flowables.append(Paragraph(escape(_("Weitere Unterlagen")), STYLES["heading"]))
         flowables += [document_line(entry) for entry in others]
+    if attendance:
+        flowables.append(Paragraph(escape(_("Anwesenheit")), STYLES["heading"]))
+        flowables += [
+            Paragraph(escape(attendance_line(entry)), STYLES["document"]) for entry in attendance
+        ]
     flowables += [
         Spacer(0, 8 * mm),
         Paragraph(
@@ -337,6 +347,13 @@ def cover_flowables(meeting, agenda, entries):
         ),
     ]
     return flowables
+
+
+def attendance_line(entry):
+    line = f"{entry.person.full_name} – {entry.get_status_display()}"
+    if entry.represented_by:
+        line += ", " + _("vertreten durch %(name)s") % {"name": entry.represented_by}
+    return line
 
 
 def document_line(entry):

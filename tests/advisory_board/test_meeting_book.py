@@ -262,3 +262,17 @@ def test_book_of_30_documents(login, world, capsys):
     # world are no PDFs and stay on the cover).
     assert len(reader.outline) == 1 + 10 * 2
     assert elapsed < 10
+
+
+def test_cover_lists_who_attended_and_a_change_of_attendance_gives_a_new_book(login, book_world):
+    meeting, people = book_world["meeting"], book_world["people"]
+    meeting.attendance.create(person=people["member"], status="anwesend")
+    client = login("member")
+    cover = book_of(client.get(book_url(meeting))).pages[0].extract_text()
+    assert "Anwesenheit" in cover
+    assert f"{people['member'].full_name} – anwesend" in cover
+
+    meeting.attendance.update(status="entschuldigt", represented_by="Erika Beispiel")
+    cover = book_of(client.get(book_url(meeting))).pages[0].extract_text()
+    assert "entschuldigt, vertreten durch Erika Beispiel" in cover
+    assert len(stored_books()) == 1

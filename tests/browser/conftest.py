@@ -39,11 +39,17 @@ def live_server(collected_static):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright per process: its sync API runs one event loop, which a second would meet."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 def _watched_page(browser, viewport, **options):

@@ -1,7 +1,7 @@
 """A visitor who opens a feed in the browser sees a German page, not raw XML."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from ..factories import make_article
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
@@ -11,17 +11,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(scope="module")
-def feed_browser():
+def feed_browser(playwright):
     """Chromium without its own banner about XSLT's deprecation: the banner is the browser's
     markup, styled inline, and would be reported against our Content-Security-Policy; what is
     tested is the page the feed's stylesheet makes."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[*CHROMIUM_ARGS, "--disable-features=GenerateXSLTWarningBanner"],
-        )
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[*CHROMIUM_ARGS, "--disable-features=GenerateXSLTWarningBanner"],
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.mark.parametrize("path", ["/aktuelles/feed/", "/aktuelles/atom/"])
@@ -41,6 +40,9 @@ def test_feed_opened_in_the_browser_explains_itself_in_german(live_server, feed_
     page.get_by_role("link", name="Fachtag Sozialraumorientierung in Gera").click()
     page.wait_for_url("**/aktuelles/beitrag-*/")
     page.go_back()
+    # Back on the feed, the stylesheet has made its page again.
+    expect(page.get_by_role("heading", name="Was ist ein Feed?")).to_be_visible()
+    page.wait_for_load_state()
     # The site's stylesheet applies; nothing broke the Content-Security-Policy.
     assert (
         page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")

@@ -63,7 +63,9 @@ def test_visitor_filters_the_directory_shares_the_url_and_opens_a_partner(
     page.get_by_role("link", name="Stadtliga Erfurt").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stadtliga Erfurt")
     expect(page.get_by_text("KOSS berät die Stadtliga")).to_be_visible()
-    page.get_by_role("link", name="LIGA der Freien Wohlfahrtspflege in Thüringen e.V.").click()
+    page.get_by_role(
+        "link", name="LIGA der Freien Wohlfahrtspflege in Thüringen e.V.", exact=True
+    ).click()
     expect(page.get_by_role("heading", name="Zugehörige Organisationen")).to_be_visible()
     expect(page.get_by_role("link", name="Stadtliga Jena")).to_be_visible()
 

@@ -203,7 +203,7 @@ def test_the_data_migration_gives_existing_planning_communities_their_region():
     chosen.districts.set([region("suhl")])
     league = make_partner("Kreisliga Gera", kind=Partner.Kind.LEAGUE, region=region("gera"))
     migration = importlib.import_module(
-        "partners.migrations.0010_planning_communities_work_in_their_region"
+        "partners.migrations.0011_planning_communities_work_in_their_region"
     )
 
     migration.add_planning_regions(apps, None)

@@ -109,8 +109,8 @@ def test_map_costs_a_constant_number_of_queries(client, django_assert_num_querie
     # Filter form (regions, topics), count, page, topics of the page, map (regions with counts).
     with django_assert_num_queries(6):
         client.get(LIST_URL)
-    # The map's regions with counts, the latest news, the next board meeting.
-    with django_assert_num_queries(3):
+    # The map's regions with counts, the latest news, the next events, the next board meeting.
+    with django_assert_num_queries(4):
         client.get("/")
 
 
