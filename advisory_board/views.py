@@ -138,8 +138,9 @@ def meeting_detail(request, pk):
     return meeting_page(request, pk)
 
 
-def meeting_page(request, pk, reply_form=None, status=200):
-    """The meeting page; with `reply_form`, the member's reply as they sent it, with its errors."""
+def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
+    """The meeting page; with `reply_form` or `comment_form`, what the member sent, with its
+    errors."""
     user = request.user
     person, boards = current_member(user)
     meeting = get_object_or_404(
@@ -195,7 +196,7 @@ def meeting_page(request, pk, reply_form=None, status=200):
             "reply": reply,
             "reply_form": reply_form,
             "minutes": minutes,
-            "comment_form": MinutesCommentForm() if person else None,
+            "comment_form": (comment_form or MinutesCommentForm()) if person else None,
             "can_reply": is_member and person is not None and meeting.is_upcoming,
             "staff": staff,
             "replies": meeting.replies.select_related("person") if staff else None,
@@ -511,8 +512,8 @@ def minutes_comment(request, pk):
             _("Dieses Protokoll ist bereits genehmigt. Kommentare sind nicht mehr möglich."),
         )
     elif not form.is_valid():
-        for error in form.errors["text"]:
-            messages.error(request, error)
+        # The page again, with the text as written and what is wrong with it.
+        return meeting_page(request, document.meeting_id, comment_form=form, status=400)
     else:
         form.instance.document = document
         form.instance.person = person

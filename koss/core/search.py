@@ -193,6 +193,9 @@ def _rank(terms, full_text):
     return position * Value(-1)
 
 
+MAX_PAGE = 10_000
+
+
 def _hits(matches, rank, offset, limit):
     """One query: a slice of the best matches, each carrying the number of all matches."""
     total = matches.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
@@ -206,7 +209,9 @@ def _hits(matches, rank, offset, limit):
 
 def _page(source, matches, rank, number, terms):
     try:
-        number = max(int(number), 1)
+        # Bounded, so that no page number makes an offset the database cannot hold; a page past
+        # the end gives the last page below.
+        number = min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     total, hits = _hits(matches, rank, (number - 1) * PAGE_HITS, PAGE_HITS)

@@ -155,10 +155,14 @@ class TestComments:
         ],
     )
     def test_bad_input_gets_a_german_message_and_saves_nothing(self, login, held, text, message):
-        response = login("member").post(comment_url(held["draft"]), {"text": text}, follow=True)
-        assert response.status_code == 200
-        assert message in response.content.decode()
+        response = login("member").post(comment_url(held["draft"]), {"text": text})
+        assert response.status_code == 400
+        content = response.content.decode()
+        assert message in content
         assert MinutesComment.objects.count() == 1
+        if text.strip() and "\x00" not in text:
+            # Nothing the member wrote is lost: the text is back in the form.
+            assert f"{text}</textarea>" in content
 
     def test_comments_close_once_the_minutes_are_approved(self, login, held):
         approve(held["draft"])

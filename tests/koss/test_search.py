@@ -108,6 +108,14 @@ def test_odd_queries_give_a_clear_page(client, query):
     assert "<script>alert(1)</script>" not in response.content.decode()
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "-5", "x", "1e9", "9" * 5000])
+def test_any_page_number_gives_a_page(client, page):
+    make_partner("Verein für Sozialplanung e.V.")
+    response = client.get(URL, {"q": "Sozialplanung", "typ": "partner", "page": page})
+    assert response.status_code == 200
+    assert "Verein für Sozialplanung e.V." in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [("x" * 5000, "höchstens 200 Zeichen"), ("Sozial\x00planung", "Nullzeichen")],
