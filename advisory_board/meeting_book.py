@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.db.models.fields.files import FieldFile
 from django.utils import dateformat, timezone, translation
@@ -44,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 BOOK_DIRECTORY = "board/books"
 # Part of every book's name: raise it when the layout changes, and every book is built anew.
-BOOK_FORMAT = 2
+BOOK_FORMAT = 3
 # The PDF's information dictionary names the documents inside, so that a download of a stored
 # book logs exactly those without reading its pages.
 DOCUMENTS_KEY = "/KossDocuments"
@@ -79,7 +80,15 @@ def book_name(meeting, documents, audience):
             for entry in meeting.attendance.all()
         ],
         "documents": sorted(
-            [d.pk, d.version, d.file.name, d.title, d.agenda_item_id, d.content_type]
+            [
+                d.pk,
+                d.version,
+                d.file.name,
+                d.title,
+                d.agenda_item_id,
+                d.content_type,
+                d.approved_on and d.approved_on.isoformat(),
+            ]
             for d in documents
         ),
     }
@@ -92,6 +101,13 @@ def stored_document_ids(storage, name):
     with open_seekable(storage, name) as handle:
         listed = (PdfReader(handle).metadata or {}).get(DOCUMENTS_KEY, "")
     return {int(pk) for pk in str(listed).split()}
+
+
+def ask_for_meeting_book(meeting, documents, audience):
+    """Start building the book, unless a build of the same book was asked for in the last five
+    minutes: a reader who asks again while a worker builds it starts no second build."""
+    if cache.add(f"meeting-book:{book_name(meeting, documents, audience)}", True, 300):
+        build_meeting_book.enqueue(meeting.pk, audience, [document.pk for document in documents])
 
 
 @task()
@@ -363,6 +379,8 @@ def document_line(entry):
     title = (
         document.title if kind.lower() in document.title.lower() else f"{kind}: {document.title}"
     )
+    if document.is_minutes_draft:
+        title += " – " + _("Entwurf, noch nicht genehmigt")
     title = escape(title)
     if entry.reader is not None:
         where = _("ab Seite %(page)s") % {"page": entry.first_page}

@@ -26,7 +26,7 @@ from koss.core.validators import document_content_type
 from .archives import meeting_archive
 from .calendars import meetings_calendar
 from .forms import MinutesCommentForm, ReplyForm
-from .meeting_book import build_meeting_book, meeting_book
+from .meeting_book import ask_for_meeting_book, meeting_book
 from .models import (
     Board,
     Document,
@@ -455,7 +455,7 @@ def meeting_book_download(request, pk):
         raise Http404
     book, included = meeting_book(meeting, documents, audience)
     if book is None:
-        build_meeting_book.enqueue(meeting.pk, audience, [document.pk for document in documents])
+        ask_for_meeting_book(meeting, documents, audience)
         # Built by now when tasks run at once (make run); otherwise a worker builds it soon.
         book, included = meeting_book(meeting, documents, audience)
     if book is None:

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from advisory_board.models import AgendaItem, DownloadLog
@@ -125,8 +126,12 @@ def test_documents_follow_the_agenda_with_bookmarks_per_item_and_document(login,
     first = AgendaItem.objects.create(meeting=meeting, position=1, title="Bericht")
     second = AgendaItem.objects.create(meeting=meeting, position=2, title="Haushalt")
     # Uploaded in another order than the agenda's.
-    budget = make_document(meeting, "Haushaltsplan", agenda_item=second, content=real_pdf("H", 2))
-    report = make_document(meeting, "Jahresbericht", agenda_item=first, content=real_pdf("J", 3))
+    budget = make_document(
+        meeting, "Haushaltsplan", agenda_item=second, content=real_pdf("H", 2), kind="sonstiges"
+    )
+    report = make_document(
+        meeting, "Jahresbericht", agenda_item=first, content=real_pdf("J", 3), kind="sonstiges"
+    )
     world["documents"]["members"].file = ContentFile(real_pdf("P"), name="protokoll.pdf")
     world["documents"]["members"].save()
     reader = book_of(login("member").get(book_url(meeting)))
@@ -276,3 +281,26 @@ def test_cover_lists_who_attended_and_a_change_of_attendance_gives_a_new_book(lo
     cover = book_of(client.get(book_url(meeting))).pages[0].extract_text()
     assert "entschuldigt, vertreten durch Erika Beispiel" in cover
     assert len(stored_books()) == 1
+
+
+def test_draft_minutes_are_marked_and_their_approval_gives_a_new_book(login, book_world):
+    meeting = book_world["meeting"]
+    minutes = make_document(meeting, "Protokoll", content=real_pdf("Protokoll"), kind="protokoll")
+    client = login("member")
+    cover = book_of(client.get(book_url(meeting))).pages[0].extract_text()
+    assert "Protokoll – Entwurf, noch nicht genehmigt" in cover
+
+    minutes.approved_on = timezone.localdate()
+    minutes.save()
+    cover = book_of(client.get(book_url(meeting))).pages[0].extract_text()
+    assert "Protokoll – Entwurf" not in cover and "Protokoll – ab Seite" in cover
+
+
+def test_asking_again_while_the_book_is_built_starts_no_second_build(login, book_world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    client = login("member")
+    for _ in range(3):
+        assert client.get(book_url(book_world["meeting"])).status_code == 202
+    assert len(default_task_backend.results) == 1
