@@ -366,14 +366,19 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Nächste Sitzung mit dieser Tagesordnung vorbereiten"))
     def prepare_meeting(self, request, queryset):
+        meeting = self.only_one(
+            request,
+            queryset,
+            _("Bitte wählen Sie genau eine Sitzung aus, deren Tagesordnung Sie übernehmen."),
+        )
+        return meeting and self.prepare_and_open(request, meeting)
+
+    def only_one(self, request, queryset, warning):
+        """The one meeting an action works on; with more or none chosen, the warning."""
         if len(queryset) != 1:
-            self.message_user(
-                request,
-                _("Bitte wählen Sie genau eine Sitzung aus, deren Tagesordnung Sie übernehmen."),
-                messages.WARNING,
-            )
+            self.message_user(request, warning, messages.WARNING)
             return None
-        return self.prepare_and_open(request, queryset[0])
+        return queryset[0]
 
     def publish_view(self, request, object_id):
         """The confirmation of "publish and notify" for one meeting, reached from its page."""
@@ -461,14 +466,12 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Dokumente veröffentlichen und Mitglieder benachrichtigen …"))
     def publish_documents(self, request, queryset):
-        if len(queryset) != 1:
-            self.message_user(
-                request,
-                _("Bitte wählen Sie genau eine Sitzung aus, deren Dokumente Sie veröffentlichen."),
-                messages.WARNING,
-            )
-            return None
-        return self.confirm_and_publish(request, queryset[0])
+        meeting = self.only_one(
+            request,
+            queryset,
+            _("Bitte wählen Sie genau eine Sitzung aus, deren Dokumente Sie veröffentlichen."),
+        )
+        return meeting and self.confirm_and_publish(request, meeting)
 
     def confirm_and_publish(self, request, meeting):
         """First a page to confirm what is published and who is told; only what is confirmed
