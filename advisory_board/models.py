@@ -291,7 +291,7 @@ class Meeting(models.Model):
         help_text=_("Erscheint für alle Besucherinnen und Besucher. Leerzeilen trennen Absätze."),
     )
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
-    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
     # The same stems as text, for databases without search vectors (koss.core.search).
     search_stems = models.TextField(editable=False, blank=True, default="")
@@ -547,7 +547,7 @@ class Document(UploadedFile):
             "Zusammenfassung der Sitzung erscheint."
         ),
     )
-    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
     # The same stems as text, for databases without search vectors (koss.core.search).
     search_stems = models.TextField(editable=False, blank=True, default="")

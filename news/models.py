@@ -179,7 +179,7 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
-    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
     # The same stems as text, for databases without search vectors (koss.core.search).
     search_stems = models.TextField(editable=False, blank=True, default="")
@@ -268,7 +268,7 @@ class Attachment(UploadedFile):
         validators=[validate_document_upload],
         help_text=_("PDF, Office-Dokument oder Bild, höchstens 20 MB."),
     )
-    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
     # The same stems as text, for databases without search vectors (koss.core.search).
     search_stems = models.TextField(editable=False, blank=True, default="")

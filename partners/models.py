@@ -279,7 +279,7 @@ class Partner(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
-    # The words of the searchable fields, kept up to date by koss.search on PostgreSQL.
+    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
     search_vector = SearchVectorField(null=True, editable=False)
     # The same stems as text, for databases without search vectors (koss.core.search).
     search_stems = models.TextField(editable=False, blank=True, default="")

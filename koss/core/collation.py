@@ -5,7 +5,7 @@ case ("Sömmerda" before "Suhl"). Name fields declare `db_collation=GERMAN`, so 
 them (the models' default ordering, the admin's sortable columns, the indexes) uses it without
 further code:
 
-- on PostgreSQL it is an ICU collation, created by the migration koss/0004;
+- on PostgreSQL it is an ICU collation, created by the migration koss/0006_german_collation;
 - SQLite has no ICU, so each of its connections gets a collation of the same name comparing the
   keys of `german_sort_key()` (registered in KossConfig.ready()).
 
