@@ -14,13 +14,13 @@ import http.cookiejar
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from servers import start, stop, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8088"))
@@ -208,21 +208,10 @@ def serve(page_cache, fragment_cache=True):
     ):
         env["REDIS_URL"] = "redis://127.0.0.1:6379/5"
         subprocess.run(["redis-cli", "-n", "5", "flushdb"], capture_output=True)
-    server = subprocess.Popen(
-        ["make", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(BASE + "/health/", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("The server did not come up.")
+    server = start(["make", "serve"], env)
+    if not wait_for(BASE + "/health/", timeout=60):
+        sys.exit("The server did not come up.")
+    return server
 
 
 def main():
@@ -280,8 +269,7 @@ def main():
                     result = wrk(path, cookie)
                     rows.append((label, *result, result[0] / reference[0]))
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            stop(server)
 
     lines = [
         f"wrk, {THREADS} Threads, {CONNECTIONS} Verbindungen, je {WARM_UP_SECONDS} s Aufwärmen und "

@@ -7,7 +7,6 @@ failed, how slow they were, and how long the portal took to answer normally agai
 """
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -16,6 +15,8 @@ import urllib.error
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
+
+from servers import start, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("DRILL_PORT", "8077"))
@@ -29,18 +30,6 @@ def pg(action):
     subprocess.run(
         ["pg_ctlcluster", "--skip-systemctl-redirect", *CLUSTER.split(), action], check=True
     )
-
-
-def wait_for(url, status=200, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == status:
-                    return True
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    return False
 
 
 def main():
@@ -62,14 +51,7 @@ def main():
         env=env,
         check=True,
     )
-    server = subprocess.Popen(
-        ["make", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    server = start(["make", "serve"], env)
     base = f"http://127.0.0.1:{PORT}"
     try:
         if not wait_for(base + "/health/"):
@@ -112,8 +94,7 @@ def main():
         for thread in threads:
             thread.join(timeout=35)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
         subprocess.run(
             ["pg_ctlcluster", "--skip-systemctl-redirect", *CLUSTER.split(), "start"],
             capture_output=True,

@@ -12,8 +12,6 @@ import http.cookiejar
 import logging
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +22,9 @@ import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 
+import servers
+from servers import free_port, stop
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -32,12 +33,6 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/4")
 PASSWORD = "demo-koss-2014"  # the demo accounts' password
 STAFF, MEMBER = "redaktion@example.org", "mitglied@example.org"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 PORT_A, PORT_B, S3_PORT, SMTP_PORT = (free_port() for _ in range(4))
@@ -96,36 +91,13 @@ class Mailbox:
         self.controller = None
 
 
-def start(command, **kwargs):
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=ENV | kwargs.pop("env", {}),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def start(command, env=None):
+    return servers.start(command, ENV | (env or {}))
 
 
-def stop(process, sig=signal.SIGTERM):
-    if process.poll() is None:
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
-def wait_for(url, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer")
+def wait_for(url):
+    if not servers.wait_for(url):
+        raise SystemExit(f"{url} did not answer")
 
 
 def manage(*args):
