@@ -3,7 +3,6 @@ import re
 import secrets
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, Max, OuterRef, Q
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from koss.core.choices import choice_display
 from koss.core.collation import GERMAN
 from koss.core.files import UploadTo
-from koss.core.models import UploadedFile
+from koss.core.models import Searchable, UploadedFile
 from koss.core.querysets import has_staff_rights
 from koss.core.validators import (
     typed_filename,
@@ -266,7 +265,7 @@ NUMBER_OR_DATE = re.compile(
 )
 
 
-class Meeting(models.Model):
+class Meeting(Searchable):
     # The board meets once a quarter; 13 weeks keep the weekday and the time of day.
     INTERVAL = datetime.timedelta(weeks=13)
 
@@ -291,10 +290,6 @@ class Meeting(models.Model):
         help_text=_("Erscheint für alle Besucherinnen und Besucher. Leerzeilen trennen Absätze."),
     )
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
-    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # The same stems as text, for databases without search vectors (koss.core.search).
-    search_stems = models.TextField(editable=False, blank=True, default="")
 
     objects = MeetingQuerySet.as_manager()
 
@@ -473,7 +468,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(kind=Document.Kind.MINUTES, approved_on__isnull=True)
 
 
-class Document(UploadedFile):
+class Document(UploadedFile, Searchable):
     class Kind(models.TextChoices):
         INVITATION = "einladung", _("Einladung")
         AGENDA = "tagesordnung", _("Tagesordnung")
@@ -547,10 +542,6 @@ class Document(UploadedFile):
             "Zusammenfassung der Sitzung erscheint."
         ),
     )
-    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # The same stems as text, for databases without search vectors (koss.core.search).
-    search_stems = models.TextField(editable=False, blank=True, default="")
 
     objects = DocumentQuerySet.as_manager()
 

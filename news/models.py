@@ -1,4 +1,3 @@
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koss.core.choices import choice_display
 from koss.core.files import UploadTo
-from koss.core.models import UploadedFile
+from koss.core.models import Searchable, UploadedFile
 from koss.core.querysets import PublishableQuerySet
 from koss.core.richtext import RichTextField
 from koss.core.validators import (
@@ -84,7 +83,7 @@ def _upcoming_event():
     )
 
 
-class Article(models.Model):
+class Article(Searchable):
     class Kind(models.TextChoices):
         PRESS_RELEASE = "pressemitteilung", _("Pressemitteilung")
         NEWS = "meldung", _("Meldung")
@@ -179,10 +178,6 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
-    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # The same stems as text, for databases without search vectors (koss.core.search).
-    search_stems = models.TextField(editable=False, blank=True, default="")
 
     objects = ArticleQuerySet.as_manager()
 
@@ -255,7 +250,7 @@ class Article(models.Model):
         return _("Veröffentlicht")
 
 
-class Attachment(UploadedFile):
+class Attachment(UploadedFile, Searchable):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("Beitrag")
     )
@@ -268,10 +263,6 @@ class Attachment(UploadedFile):
         validators=[validate_document_upload],
         help_text=_("PDF, Office-Dokument oder Bild, höchstens 20 MB."),
     )
-    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # The same stems as text, for databases without search vectors (koss.core.search).
-    search_stems = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("Anhang")

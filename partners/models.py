@@ -1,4 +1,3 @@
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from koss.core.choices import choice_display
 from koss.core.collation import GERMAN
 from koss.core.files import UploadTo
+from koss.core.models import Searchable
 from koss.core.querysets import PublishableQuerySet
 from koss.core.validators import validate_image_upload
 
@@ -171,7 +171,7 @@ class PartnerQuerySet(PublishableQuerySet):
         )
 
 
-class Partner(models.Model):
+class Partner(Searchable):
     class Kind(models.TextChoices):
         WELFARE_ASSOCIATION = "wohlfahrtsverband", _("Wohlfahrtsverband")
         LEAGUE = "liga", _("Kreis- oder Stadtliga")
@@ -279,10 +279,6 @@ class Partner(models.Model):
     )
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
-    # The words of the searchable fields, kept up to date by koss.core.search on PostgreSQL.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # The same stems as text, for databases without search vectors (koss.core.search).
-    search_stems = models.TextField(editable=False, blank=True, default="")
 
     objects = PartnerQuerySet.as_manager()
 

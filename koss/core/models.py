@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,3 +27,17 @@ class UploadedFile(models.Model):
     @property
     def type_label(self):
         return DOCUMENT_LABELS.get(self.content_type, _("Datei"))
+
+
+class Searchable(models.Model):
+    """The words of a model's searchable fields, kept up to date by koss.core.search on every save.
+
+    On PostgreSQL `search_vector` holds them, weighted, under a GIN index; other databases read the
+    same Snowball stems as text from `search_stems`.
+    """
+
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_stems = models.TextField(editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
