@@ -2,6 +2,7 @@
 account that holds rights they lack; second-factor secrets are stored encrypted."""
 
 import importlib
+import io
 import json
 import re
 
@@ -249,6 +250,16 @@ class TestSecretsAreEncrypted:
         assert secrets.decrypt(rotated) == "JBSWY3DPEHPK3PXP"
         with pytest.raises(secrets.InvalidToken):
             secrets.decrypt(token)
+
+    def test_rotation_encrypts_every_secret_with_the_new_key(self, settings, superuser):
+        from django.core.management import call_command
+
+        new = Fernet.generate_key().decode()
+        settings.KOSS_ENCRYPTION_KEYS = [new, *settings.KOSS_ENCRYPTION_KEYS]
+        call_command("rotate_encryption_key", stdout=io.StringIO())
+        settings.KOSS_ENCRYPTION_KEYS = [new]
+        totp = Authenticator.objects.get(user=superuser, type=Authenticator.Type.TOTP)
+        assert secrets.decrypt(totp.data["secret"]) == TOTP_SECRET
 
     def test_the_migration_encrypts_secrets_stored_in_clear_and_back(self, superuser):
         migration = importlib.import_module("koss.migrations.0007_secrets_and_login_links")
