@@ -316,7 +316,7 @@ class GermanAuthenticatorAdmin(AuthenticatorAdmin):
 
     @admin.display(description=_("zuletzt verwendet am"), ordering="last_used_at")
     def last_used(self, authenticator):
-        return authenticator.last_used_at
+        return authenticator.last_used_at or self.get_empty_value_display()
 
 
 admin.site.unregister(DBTaskResult)
