@@ -9,6 +9,7 @@ MANAGE := $(BIN)/python manage.py
 # test client and live server speak plain HTTP (DJANGO_HTTPS=0).
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-key-not-for-production} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-testserver,localhost,127.0.0.1} \
+	KOSS_ENCRYPTION_KEYS=$${KOSS_ENCRYPTION_KEYS:-aW5zZWN1cmUtdGVzdC1rZXktZm9yLXRlc3RzLW9ubHk=} \
 	DJANGO_DEBUG=0 DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
 WORKERS ?= 4
@@ -62,7 +63,7 @@ demo: migrate
 run: demo
 	DJANGO_DEBUG=1 KOSS_BASE_URL=$${KOSS_BASE_URL:-http://localhost:$(PORT)} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-# Production: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL (and the rest, see README)
+# Production: DJANGO_SECRET_KEY, KOSS_ENCRYPTION_KEYS, DJANGO_ALLOWED_HOSTS, DATABASE_URL (and the rest, see README)
 # come from the environment. Each instance disables gunicorn's control socket, so that several
 # instances on one machine do not share one socket path.
 serve: $(VENV)/.installed-runtime

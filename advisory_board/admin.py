@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, RelevantSearchResultsMixin
+from koss.core.rights import AccountOutranksActor, outranks
 
 from .emails import invite_person, notice, notice_recipients, notify_new_documents
 from .forms import DocumentAdminForm, DocumentInlineForm, DocumentInlineFormSet
@@ -83,6 +84,13 @@ class PersonAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-board.css"]}
 
+    def get_readonly_fields(self, request, obj=None):
+        # The address an invitation goes to is not for those with fewer rights than the login.
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and outranks(obj.user, request.user):
+            return [*fields, "email"]
+        return fields
+
     def get_queryset(self, request):
         # One query for the people and one for all their memberships, however long the list.
         return (
@@ -128,14 +136,20 @@ class PersonAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Einladung zum Mitgliederbereich per E-Mail senden"))
     def send_invitation(self, request, queryset):
-        sent, missing = 0, []
+        sent, missing, refused = 0, [], []
         with transaction.atomic():
             for person in queryset:
                 if not person.email:
                     missing.append(str(person))
                     continue
-                invite_person(request, person)
+                try:
+                    invite_person(request, person)
+                except AccountOutranksActor as refusal:
+                    refused.append(str(refusal))
+                    continue
                 sent += 1
+        for refusal in refused:
+            self.message_user(request, refusal, messages.ERROR)
         if sent:
             self.message_user(
                 request,

@@ -12,18 +12,24 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from koss.core.links import public_url
+from koss.core.rights import check_may_manage
 
 from .calendars import meetings_calendar
 from .models import Membership
 
 
 def invite_person(request, person):
-    """Give the person a login (if needed) and e-mail a link to set their password."""
+    """Give the person a login (if needed) and e-mail a link to set their password. Refused
+    (koss.core.rights.AccountOutranksActor) for a login with rights the inviting person lacks."""
     User = get_user_model()
     email = person.email.strip().lower()
     user = person.user
     if user is None:
         user = User.objects.filter(email__iexact=email).first() or User(username=email, email=email)
+    # The link logs in whoever holds the account: only for accounts without rights beyond the
+    # inviting person's own.
+    check_may_manage(request.user, user)
+    if person.user is None:
         if user.pk is None:
             user.set_unusable_password()
             user.save()

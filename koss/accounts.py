@@ -24,12 +24,19 @@ from allauth.account.internal.userkit import filter_users_by_email
 from allauth.account.models import EmailAddress
 from allauth.account.signals import password_reset
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_used
 from allauth.mfa.utils import is_mfa_enabled
+from allauth.mfa.webauthn.forms import (
+    AuthenticateWebAuthnForm,
+    LoginWebAuthnForm,
+    ReauthenticateWebAuthnForm,
+)
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.middleware import get_user
+from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,8 +44,11 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_tasks import task
+from fido2.webauthn import AuthenticationResponse
 
+from koss.core import secrets
 from koss.core.links import public_url
+from koss.mail import mark_login_link
 
 # The session passed the second factor as the user with this primary key.
 SECOND_FACTOR_SESSION_KEY = "koss_second_factor_user"
@@ -110,6 +120,11 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         self.render_mail(template_prefix, email, context).send()
 
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """Mails with a login link are marked as such for the queue (koss.mail)."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        return mark_login_link(message, template_prefix)
+
     def get_reset_password_from_key_url(self, key):
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return public_url(path.replace("UID-KEY", quote(key)))
@@ -158,6 +173,14 @@ def send_password_reset(email):
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    """TOTP keys and recovery-code seeds are stored encrypted (koss.core.secrets)."""
+
+    def encrypt(self, text):
+        return secrets.encrypt(text)
+
+    def decrypt(self, encrypted_text):
+        return secrets.decrypt(encrypted_text)
+
     def can_delete_authenticator(self, authenticator):
         """Staff keep their TOTP while the second factor is required of them."""
         user = authenticator.user
@@ -226,3 +249,39 @@ class StaffTwoFactorMiddleware:
         if request.path.startswith(self.admin_prefix):
             return redirect("mfa_activate_totp")
         return None
+
+
+class SignatureCounterMixin:
+    """A passkey's signature counter must grow with every use: an assertion whose counter is not
+    above the stored one comes from a copy of the key and is refused. Passkeys that always send
+    0 (many synced ones) are not counted and keep working. Neither allauth nor fido2 checks it.
+    """
+
+    def clean_credential(self):
+        authenticator = super().clean_credential()
+        counter = AuthenticationResponse.from_dict(
+            self.cleaned_data["credential"]
+        ).response.authenticator_data.counter
+        with transaction.atomic():
+            authenticator = Authenticator.objects.select_for_update().get(pk=authenticator.pk)
+            stored = authenticator.data.get(
+                "sign_count", authenticator.wrap().authenticator_data.counter
+            )
+            if (counter or stored) and counter <= stored:
+                raise get_mfa_adapter().validation_error("incorrect_code")
+            if counter:
+                authenticator.data["sign_count"] = counter
+                authenticator.save(update_fields=["data"])
+        return authenticator
+
+
+class CountedAuthenticateWebAuthnForm(SignatureCounterMixin, AuthenticateWebAuthnForm):
+    pass
+
+
+class CountedLoginWebAuthnForm(SignatureCounterMixin, LoginWebAuthnForm):
+    pass
+
+
+class CountedReauthenticateWebAuthnForm(SignatureCounterMixin, ReauthenticateWebAuthnForm):
+    pass

@@ -3,15 +3,20 @@ from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from .core.admin import ProseEditorAdminMixin
+from .core.rights import GRANT_REFUSAL, REFUSAL, outranks, rights_beyond
 from .mail import deliver
 from .models import Mail, Page, TaskResult
 
@@ -87,10 +92,19 @@ class MailAdmin(RecordAdmin):
         "next_attempt_at",
         "sent_at",
         "from_email",
-        "body",
+        "text",
         "attachment_names",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("Text"))
+    def text(self, mail):
+        if mail.carries_login_link:
+            return gettext(
+                "Der Text enthält einen Anmeldelink und wird nicht angezeigt; nach der Zustellung "
+                "wird er gelöscht."
+            )
+        return mail.body
 
     @admin.display(description=_("Anhänge"))
     def attachment_names(self, mail):
@@ -168,14 +182,83 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+class NoRightsBeyondOwnMixin:
+    """Nobody changes an account (or group) that holds rights they lack, nor gives rights they
+    lack (koss.core.rights). The form refuses such rights; an account with more rights is
+    refused as a whole, with a message instead of its form."""
+
+    def holds_more_rights(self, request, obj):
+        raise NotImplementedError
+
+    def rights_given(self, form):
+        """The superuser status and permissions the submitted form gives."""
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.holds_more_rights(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.holds_more_rights(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def refused(self, request, obj):
+        self.message_user(request, REFUSAL % {"account": obj}, messages.ERROR)
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.holds_more_rights(request, obj):
+            return self.refused(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        admin_site = self
+
+        class RightsCheckedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                beyond = rights_beyond(request.user, **admin_site.rights_given(self))
+                if beyond:
+                    raise forms.ValidationError(GRANT_REFUSAL % {"rights": ", ".join(beyond)})
+                return cleaned_data
+
+        return RightsCheckedForm
+
+
 @admin.register(User)
-class GermanUserAdmin(GermanPermissionsMixin, UserAdmin):
-    pass
+class GermanUserAdmin(NoRightsBeyondOwnMixin, GermanPermissionsMixin, UserAdmin):
+    def holds_more_rights(self, request, obj):
+        return outranks(obj, request.user)
+
+    def rights_given(self, form):
+        data = form.cleaned_data
+        groups = [group.pk for group in data.get("groups", [])]
+        chosen = [permission.pk for permission in data.get("user_permissions", [])]
+        return {
+            "is_superuser": bool(data.get("is_superuser")),
+            "permissions": Permission.objects.filter(Q(pk__in=chosen) | Q(group__in=groups)),
+        }
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None and self.holds_more_rights(request, user):
+            return self.refused(request, user)
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Group)
-class GermanGroupAdmin(GermanPermissionsMixin, GroupAdmin):
-    pass
+class GermanGroupAdmin(NoRightsBeyondOwnMixin, GermanPermissionsMixin, GroupAdmin):
+    def holds_more_rights(self, request, obj):
+        return bool(rights_beyond(request.user, permissions=obj.permissions.all()))
+
+    def rights_given(self, form):
+        chosen = [permission.pk for permission in form.cleaned_data.get("permissions", [])]
+        return {"permissions": Permission.objects.filter(pk__in=chosen)}
 
 
 class AuthenticatorForm(forms.ModelForm):
@@ -194,11 +277,25 @@ admin.site.unregister(Authenticator)
 
 @admin.register(Authenticator)
 class GermanAuthenticatorAdmin(AuthenticatorAdmin):
-    """The second factors of staff and members (allauth's fields have no German names)."""
+    """The second factors of staff and members (allauth's fields have no German names): what
+    kind, since when, last used, never a secret. Only a superuser removes one (its owner then sets
+    up a new one); nobody adds or edits one here."""
 
     form = AuthenticatorForm
     list_select_related = ["user"]
     list_display = ["owner", "kind", "created", "last_used"]
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
     list_filter = [
         ("type", titled(admin.ChoicesFieldListFilter, _("Art"))),
         ("created_at", titled(admin.DateFieldListFilter, _("eingerichtet am"))),
@@ -219,7 +316,7 @@ class GermanAuthenticatorAdmin(AuthenticatorAdmin):
 
     @admin.display(description=_("zuletzt verwendet am"), ordering="last_used_at")
     def last_used(self, authenticator):
-        return authenticator.last_used_at
+        return authenticator.last_used_at or self.get_empty_value_display()
 
 
 admin.site.unregister(DBTaskResult)

@@ -7,6 +7,11 @@ No request talks to the mail server. `deliver` hands the message to KOSS_MAIL_DE
 pauses; a delivered mail is never sent twice. `manage.py deliver_mail` enqueues what is due but
 has no task any more, e.g. after a worker was killed. Attachments are stored with the mail,
 so that every attempt sends them.
+
+A mail rendered from one of LOGIN_LINK_TEMPLATES carries a link or code that logs its recipient
+in. It is marked as such when queued, the admin never shows its text, and once delivered its
+text is replaced by a note: neither the back office nor a backup holds a live login link.
+Until then the worker needs it, and a failed one can be sent again.
 """
 
 import base64
@@ -18,6 +23,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks import task
 
 from .models import Mail
@@ -25,6 +31,37 @@ from .models import Mail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+
+# The templates (allauth's prefixes and the invitation) whose mails carry a login link or code.
+LOGIN_LINK_TEMPLATES = frozenset(
+    {
+        "account/email/password_reset_key",
+        "account/email/password_reset_code",
+        "account/email/email_confirmation",
+        "account/email/email_confirmation_signup",
+        "account/email/login_code",
+        "account/email/invitation",
+    }
+)
+# The attribute on an EmailMessage that marks it as carrying a login link (mark_login_link).
+LOGIN_LINK_ATTRIBUTE = "koss_login_link"
+
+
+def mark_login_link(message, template_prefix):
+    """Mark the message rendered from the template as carrying a login link, if it does."""
+    if template_prefix in LOGIN_LINK_TEMPLATES:
+        setattr(message, LOGIN_LINK_ATTRIBUTE, True)
+    return message
+
+
+def scrubbed(mail):
+    """The delivered mail without its login link: what staff need stays (recipient, subject,
+    state, attempts, error)."""
+    mail.body = gettext(
+        "Der Text enthielt einen Anmeldelink und wurde nach der Zustellung gelöscht."
+    )
+    mail.html_body = ""
+    return mail
 
 
 def pause_after(attempts):
@@ -57,6 +94,7 @@ class QueuedEmailBackend(BaseEmailBackend):
                         html_body=html,
                         headers=dict(message.extra_headers),
                         attachments=attachments,
+                        carries_login_link=getattr(message, LOGIN_LINK_ATTRIBUTE, False),
                     )
                     deliver.enqueue(mail.pk)
                     count += 1
@@ -127,6 +165,8 @@ def deliver(mail_id):
             mail.save()
             return
         mail.status, mail.sent_at, mail.next_attempt_at = Mail.Status.SENT, now, None
+        if mail.carries_login_link:
+            scrubbed(mail)
         mail.save()
 
 

@@ -115,6 +115,15 @@ class Mail(models.Model):
     # Each as {"filename", "mimetype", "content"} with the content in Base64, so that a retry
     # sends exactly what was handed over (koss.mail).
     attachments = models.JSONField(_("Anhänge"), default=list, blank=True)
+    # Set when queued, by the mail's template (koss.mail.LOGIN_LINK_TEMPLATES): the text holds a
+    # link or code that logs somebody in. The admin never shows it, and once delivered it is
+    # removed from the stored text.
+    carries_login_link = models.BooleanField(
+        _("enthält Anmeldelink"),
+        default=False,
+        editable=False,
+        help_text=_("Der Text wird nicht angezeigt und nach der Zustellung gelöscht."),
+    )
     status = models.CharField(
         _("Status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
     )

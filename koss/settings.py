@@ -3,13 +3,16 @@ Settings of the KOSS-Portal.
 
 Everything that differs between a developer's machine, CI and production comes from environment
 variables; README.md and .env.example document each of them. DEBUG defaults to off, and a server
-with DEBUG off refuses to start without a secret key and allowed hosts.
+with DEBUG off refuses to start without a secret key, an encryption key and allowed hosts.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from js_asset import static_lazy
@@ -41,6 +44,25 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
     # Only with DEBUG on; bandit sees a hard-coded password.
     SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # nosec B105
+
+# Fernet keys for the secrets the portal must read back (koss.core.secrets): the first encrypts,
+# all decrypt, so that a new key goes first and the old one stays until everything is rotated.
+KOSS_ENCRYPTION_KEYS = env_list("KOSS_ENCRYPTION_KEYS")
+if not KOSS_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("KOSS_ENCRYPTION_KEYS must be set when DJANGO_DEBUG is off.")
+    # Only with DEBUG on: a key derived from the development secret key.
+    KOSS_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"koss-secrets:{SECRET_KEY}".encode()).digest())
+    ]
+for _key in KOSS_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "KOSS_ENCRYPTION_KEYS holds a key that is not a Fernet key (32 bytes, URL-safe "
+            "Base64); see README.md, Configuration."
+        ) from None
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
@@ -177,6 +199,12 @@ ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 ACCOUNT_FORMS = {"reset_password": "koss.accounts.ResetPasswordForm"}  # nosec B105
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "KOSS-Portal"
+# Passkey assertions whose signature counter does not grow are refused (koss.accounts).
+MFA_FORMS = {
+    "authenticate_webauthn": "koss.accounts.CountedAuthenticateWebAuthnForm",
+    "login_webauthn": "koss.accounts.CountedLoginWebAuthnForm",
+    "reauthenticate_webauthn": "koss.accounts.CountedReauthenticateWebAuthnForm",
+}
 # Passkeys (WebAuthn): a second factor and, with user verification, a login without a password;
 # never a sign-up. fido2 accepts only https origins and http://localhost, so the insecure-origin
 # switch (MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN, which accepts any origin) stays off everywhere.

@@ -38,6 +38,9 @@ def main():
     env = os.environ | {
         "DATABASE_URL": DATABASE_URL,
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "fault-drill-" + "x" * 50),
+        "KOSS_ENCRYPTION_KEYS": os.environ.get(
+            "KOSS_ENCRYPTION_KEYS", "aW5zZWN1cmUtdGVzdC1rZXktZm9yLXRlc3RzLW9ubHk="
+        ),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_HTTPS": "0",
         "PORT": str(PORT),

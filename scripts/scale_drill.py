@@ -41,6 +41,7 @@ ENV = os.environ | {
     "DATABASE_URL": DATABASE_URL,
     "REDIS_URL": REDIS_URL,
     "DJANGO_SECRET_KEY": "scale-drill-" + "x" * 50,
+    "KOSS_ENCRYPTION_KEYS": "aW5zZWN1cmUtdGVzdC1rZXktZm9yLXRlc3RzLW9ubHk=",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DJANGO_DEBUG": "0",
     "DJANGO_HTTPS": "0",

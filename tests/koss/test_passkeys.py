@@ -296,3 +296,48 @@ class TestStaff:
         client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
         assert client.get(draft.get_absolute_url()).status_code == 404
         assert client.get("/verwaltung/").status_code == 302
+
+
+class TestSignatureCounter:
+    """A passkey's counter grows with every use; a lower or repeated one means a copied key."""
+
+    def test_a_repeated_counter_is_refused(self, client, people):
+        user = people["member"]
+        passkey = make_passkey(user)
+        assert log_in_with_passkey_alone(client, passkey).status_code == 302
+        client.logout()
+        passkey.counter -= 1  # the next assertion repeats the counter of the last one
+        response = log_in_with_passkey_alone(client, passkey)
+        assert response.url == reverse("account_login")
+        assert "_auth_user_id" not in client.session
+
+    def test_a_lower_counter_is_refused(self, client, people):
+        user = people["member"]
+        passkey = make_passkey(user)
+        passkey.counter = 9
+        assert log_in_with_passkey_alone(client, passkey).status_code == 302
+        client.logout()
+        passkey.counter = 3
+        assert log_in_with_passkey_alone(client, passkey).url == reverse("account_login")
+        assert "_auth_user_id" not in client.session
+        client.logout()
+        passkey.counter = 10
+        assert log_in_with_passkey_alone(client, passkey).status_code == 302
+
+    def test_a_repeated_counter_is_refused_after_the_password_too(self, client, people):
+        user = people["member"]
+        passkey = make_passkey(user)
+        assert log_in_with_password_and_passkey(client, user, passkey).status_code == 302
+        client.logout()
+        passkey.counter -= 1
+        response = log_in_with_password_and_passkey(client, user, passkey)
+        assert response.status_code == 200
+        assert "_auth_user_id" not in client.session
+
+    def test_a_passkey_that_always_sends_zero_keeps_working(self, client, people):
+        user = people["member"]
+        passkey = make_passkey(user)
+        for _ in range(3):
+            passkey.counter = -1  # get() counts up to 0 before it signs
+            assert log_in_with_passkey_alone(client, passkey).status_code == 302
+            client.logout()

@@ -11,13 +11,18 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DJANGO_SECRET_KEY": "x" * 60 + "production-like-secret-key-for-the-check",
     "DJANGO_ALLOWED_HOSTS": "koss.example.org",
+    "KOSS_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItY2hlY2shISE=",
     "DJANGO_DEBUG": "0",
     "DJANGO_HTTPS": "1",
 }
 
 
 def manage(*args, env):
-    base = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "KOSS_ENCRYPTION_KEYS"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -59,12 +64,31 @@ def test_check_deploy_reports_nothing(production_database):
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "KOSS_ENCRYPTION_KEYS", "DJANGO_ALLOWED_HOSTS"]
+)
 def test_server_refuses_to_start_without(missing):
     env = {key: value for key, value in PRODUCTION.items() if key != missing}
     result = manage("check", env=env)
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
+
+
+def test_a_key_that_is_no_fernet_key_is_refused():
+    result = manage("check", env=PRODUCTION | {"KOSS_ENCRYPTION_KEYS": "zu-kurz"})
+    assert result.returncode != 0
+    assert "KOSS_ENCRYPTION_KEYS holds a key that is not a Fernet key" in result.stderr
+
+
+def test_with_debug_on_a_key_is_derived_without_configuration():
+    result = manage(
+        "shell",
+        "-c",
+        "from koss.core import secrets; print(secrets.decrypt(secrets.encrypt('geheim')))",
+        env={"DJANGO_DEBUG": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "geheim"
 
 
 @pytest.mark.django_db
