@@ -83,7 +83,7 @@ class SearchForm(forms.Form):
     )
 
 
-@public_page
+@public_page(query=[*SearchForm.base_fields, "page"])
 def search(request):
     form = SearchForm(request.GET)
     found, query, kind = None, "", ""
