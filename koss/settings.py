@@ -257,6 +257,10 @@ ACCOUNT_RATE_LIMITS = {  # nosec B105
     "reset_password": "20/m/ip,5/m/key",
 }
 
+# Monitoring that sends `Authorization: Bearer <token>` sees the details of /health/ from any
+# address; others see the status only, unless they are the machine itself. Empty: no token.
+KOSS_HEALTH_TOKEN = os.environ.get("KOSS_HEALTH_TOKEN", "")
+
 # How long a rendered public page is kept for anonymous visitors (0 switches the cache off).
 KOSS_PAGE_CACHE_SECONDS = env_int("KOSS_PAGE_CACHE_SECONDS", 300)
 # How long parts of pages that are the same for everyone (map, filter forms) are kept, for every
