@@ -100,7 +100,7 @@ def reply_of(meeting):
     )
 
 
-@public_page
+@public_page(query=["page"])
 def board_index(request):
     board = current_board()
 

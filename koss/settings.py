@@ -246,36 +246,35 @@ KOSS_MAIL_RETRY_SECONDS = env_int("KOSS_MAIL_RETRY_SECONDS", 60)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KOSS-Portal <koss@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# A cache all server processes share: allauth counts login attempts and used TOTP codes in
-# "default"; "pages" keeps public pages and their parts (koss.core.cache). Redis when REDIS_URL is
-# set, else files on this machine; local memory only with DEBUG. While Redis is away, "default"
-# counts in each process's memory, so that logins go on, and "pages" keeps nothing, so that pages
-# are rendered (koss.core.cache_backend).
+# Two stores. "default", a table in the database (koss.core.cache_backend.SharedStore), holds what
+# guards the portal: allauth's rate limits and used TOTP codes, the meeting book's build locks and
+# the content generation; every process and instance shares it, pages never push it out, and an
+# outage of Redis does not forget it. "pages" keeps public pages and their parts
+# (koss.core.cache): Redis when REDIS_URL is set, else files on this machine; local memory only
+# with DEBUG. While Redis is away, "pages" keeps nothing and pages are rendered.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
+_shared_store = {
+    "BACKEND": "koss.core.cache_backend.SharedStore",
+    "LOCATION": "koss_shared_store",
+    # Past this many rows, writing deletes the expired ones (never one still valid).
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 if REDIS_URL:
-    _redis = {
+    _pages = {
+        "BACKEND": "koss.core.cache_backend.RedisFailOpen",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "koss",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
-    CACHES = {
-        "default": {"BACKEND": "koss.core.cache_backend.RedisWithLocalFallback", **_redis},
-        "pages": {"BACKEND": "koss.core.cache_backend.RedisFailOpen", **_redis},
-    }
 elif DEBUG:
-    CACHES = {
-        name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
-        for name in ("default", "pages")
-    }
+    _pages = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
 else:
-    CACHES = {
-        name: {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(CACHE_DIR / name),
-        }
-        for name in ("default", "pages")
+    _pages = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR / "pages"),
     }
+CACHES = {"default": _shared_store, "pages": _pages}
 
 # Rates, not passwords (bandit B105 misreads the "reset_password" key). They count per client:
 # behind KOSS_TRUSTED_PROXY_COUNT proxies, the client is the address the outermost trusted proxy
@@ -285,6 +284,10 @@ ACCOUNT_RATE_LIMITS = {  # nosec B105
     "login_failed": "10/m/ip,5/300s/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+
+# Monitoring that sends `Authorization: Bearer <token>` sees the details of /health/ from any
+# address; others see the status only, unless they are the machine itself. Empty: no token.
+KOSS_HEALTH_TOKEN = os.environ.get("KOSS_HEALTH_TOKEN", "")
 
 # How long a rendered public page is kept for anonymous visitors (0 switches the cache off).
 KOSS_PAGE_CACHE_SECONDS = env_int("KOSS_PAGE_CACHE_SECONDS", 300)

@@ -40,7 +40,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap, query=["p"]), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("health/", views.health, name="health"),
     path("verwaltung/", admin.site.urls),
 ]

@@ -1,10 +1,13 @@
 import datetime
+import ipaddress
 import uuid
 from functools import cache
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django import forms
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.db.models import Min
@@ -12,6 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -83,7 +87,7 @@ class SearchForm(forms.Form):
     )
 
 
-@public_page
+@public_page(query=[*SearchForm.base_fields, "page"])
 def search(request):
     form = SearchForm(request.GET)
     found, query, kind = None, "", ""
@@ -133,21 +137,39 @@ def robots_txt(request):
 def health(request):
     """For load balancers and monitoring: 503 while the database does not answer (nothing works
     without it); the cache, the file storage and the task queue are reported, and a failure of one
-    of them makes the status "degraded", as the portal still serves pages without them."""
+    of them makes the status "degraded", as the portal still serves pages without them.
+
+    Everyone learns the status (ok, degraded, down); what lies behind it only the machine itself
+    (the client address as the login limits take it, behind KOSS_TRUSTED_PROXY_COUNT proxies) or
+    a request with `Authorization: Bearer <KOSS_HEALTH_TOKEN>`."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        report = {"status": "down", "database": "unreachable"}
+        return JsonResponse(report if _may_see_details(request) else {"status": "down"}, status=503)
     report = {
         "database": "ok",
         "cache": _cache_state(),
         "storage": _storage_state(),
         "oldest_pending_task_seconds": _oldest_pending_task_seconds(),
     }
-    degraded = "unreachable" in (report["cache"], report["storage"])
-    return JsonResponse({"status": "degraded" if degraded else "ok", **report})
+    status = "degraded" if "unreachable" in (report["cache"], report["storage"]) else "ok"
+    if not _may_see_details(request):
+        return JsonResponse({"status": status})
+    return JsonResponse({"status": status, **report})
+
+
+def _may_see_details(request):
+    token = settings.KOSS_HEALTH_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if token and constant_time_compare(given, token):
+        return True
+    try:
+        return ipaddress.ip_address(get_account_adapter().get_client_ip(request)).is_loopback
+    except (PermissionDenied, ValueError):
+        return False
 
 
 def _cache_state():

@@ -11,7 +11,7 @@ from .models import Article, Attachment
 ARTICLES_PER_PAGE = 10
 
 
-@public_page
+@public_page(query=[*ArticleFilter.base_filters, "page"])
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
     query = filter_query(request)

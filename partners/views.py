@@ -40,7 +40,7 @@ def coverage_heading(coverage, count, district):
     return text % {"count": count, "where": district.in_name}
 
 
-@public_page
+@public_page(query=[*PartnerFilter.base_filters, "page"])
 def partner_list(request):
     filterset = PartnerFilter(
         request.GET,

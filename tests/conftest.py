@@ -30,9 +30,10 @@ def collected_static(tmp_path_factory):
         own = tmp_path_factory.mktemp("worker")
         overrides["STATIC_ROOT"] = own / "static"
         if not os.environ.get("REDIS_URL"):
+            # The shared store is a table in the worker's own test database already.
             overrides["CACHES"] = {
-                alias: {**config, "LOCATION": str(own / "cache" / alias)}
-                for alias, config in settings.CACHES.items()
+                **settings.CACHES,
+                "pages": {**settings.CACHES["pages"], "LOCATION": str(own / "cache" / "pages")},
             }
     with override_settings(**overrides):
         call_command("collectstatic", interactive=False, verbosity=0)

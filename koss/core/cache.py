@@ -7,9 +7,16 @@ does the moment something changes by itself (a scheduled article or document app
 begins), which the apps register with `register_scheduled_change()`. Whatever is kept belongs to
 one generation and is never served in another: no visitor sees a page from before an edit.
 
+The generation is kept in the database (the default cache, `SharedStore`), where an outage of
+Redis cannot lose a new one and a Redis that returns with older data cannot bring an old one
+back: a page kept in Redis is served only while it belongs to the generation the database holds.
+
 Two mechanisms use it:
-- the page cache: a rendered public page for anonymous visitors, read with the generation in one
-  round trip before any other middleware runs; browsers revalidate with ETags;
+- the page cache: a rendered public page for anonymous visitors, read before any other
+  middleware runs, with one read of the generation (database) and one of the page (Redis);
+  browsers revalidate with ETags. A page declares the query parameters it reads
+  (`@public_page(query=[...])`); it sees only those, and its pages are kept under them alone, so
+  that unknown ones (`utm_source`, random ones) neither multiply the entries nor change a page;
 - Django's `{% cache %}` tag for parts of pages that are the same for every visitor, with
   `generation` among what they vary on (`{% cache fragment_seconds "name" generation … %}`; the
   context processor `generation_context` provides both values), and the totals of a directory's
@@ -19,11 +26,14 @@ Two mechanisms use it:
 import hashlib
 import logging
 import threading
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Paginator
+from django.db import DatabaseError
+from django.http import QueryDict
+from django.urls import Resolver404, get_resolver
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.connection import ConnectionProxy
@@ -34,8 +44,9 @@ from koss.core.querysets import has_staff_rights
 logger = logging.getLogger(__name__)
 
 # Pages and their parts have a cache of their own, which misses while Redis is away
-# (koss.core.cache_backend).
+# (koss.core.cache_backend); the generation lives in the database's store.
 cache = ConnectionProxy(caches, "pages")
+store = ConnectionProxy(caches, "default")
 
 GENERATION_KEY = "koss:content-generation"
 # Without anything scheduled, a generation is still renewed after this long.
@@ -50,16 +61,36 @@ def register_scheduled_change(next_change):
     return next_change
 
 
-def public_page(view):
-    """Mark a view's page as the same for every anonymous visitor, so it may be cached."""
+def public_page(view=None, *, query=()):
+    """Mark a view's page as the same for every anonymous visitor, so it may be cached.
+
+    `query` names the query parameters the page reads. The view sees only these (in one order),
+    so a page rendered for a request with others is the page of the known ones, and is kept and
+    served under them alone.
+    """
+    if view is None:
+        return partial(public_page, query=query)
+    known = frozenset(query)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        request.GET = known_query(request, known)
+        request.META["QUERY_STRING"] = request.GET.urlencode()
         response = view(request, *args, **kwargs)
         response.koss_public = True
         return response
 
+    wrapped.koss_query = known
     return wrapped
+
+
+def known_query(request, known):
+    """The request's query string reduced to the parameters in `known`, sorted by name."""
+    query = QueryDict(mutable=True)
+    for name in sorted(known.intersection(request.GET)):
+        query.setlist(name, request.GET.getlist(name))
+    query._mutable = False
+    return query
 
 
 def start_new_generation():
@@ -68,7 +99,7 @@ def start_new_generation():
     moments = [moment for moment in (change() for change in _scheduled_changes) if moment]
     until = min([*moments, now + timezone.timedelta(seconds=LONGEST_GENERATION)])
     generation = {"id": now.timestamp(), "until": until.timestamp()}
-    cache.set(GENERATION_KEY, generation, timeout=None)
+    store.set(GENERATION_KEY, generation, timeout=None)
     return generation["id"]
 
 
@@ -82,7 +113,7 @@ def current_generation():
     when its time is up."""
     if _request.generation is not None:
         return _request.generation
-    generation = cache.get(GENERATION_KEY)
+    generation = store.get(GENERATION_KEY)
     generation = generation["id"] if _valid(generation) else start_new_generation()
     if _request.active:
         _request.generation = generation
@@ -141,8 +172,8 @@ class AnonymousPageCacheMiddleware:
     """Serve anonymous visitors stored pages before any other middleware runs.
 
     It sits right after the security and static-file middleware, so a stored page carries the
-    headers all later middleware gave it, and a hit costs one cache read: the generation and the
-    page together.
+    headers all later middleware gave it. A hit costs two reads: the generation from the
+    database, which no outage of Redis can roll back, and the page from Redis.
     """
 
     def __init__(self, get_response):
@@ -160,16 +191,10 @@ class AnonymousPageCacheMiddleware:
         key = None
         if anonymous and settings.KOSS_PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD"):
             key = self.key(request)
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY)
-            if _valid(generation):
-                _request.generation = generation["id"]
-                stored = found.get(key)
-                if stored is not None and stored[0] == generation["id"]:
-                    response = stored[1]
-                    return get_conditional_response(
-                        request, etag=response.get("ETag"), response=response
-                    )
+        if key:
+            stored = self.stored(key)
+            if stored is not None:
+                return get_conditional_response(request, etag=stored.get("ETag"), response=stored)
 
         response = self.get_response(request)
 
@@ -196,6 +221,34 @@ class AnonymousPageCacheMiddleware:
         return response
 
     @staticmethod
+    def stored(key):
+        """The page stored under `key` for the database's generation, if any. Without the
+        database nothing is served: the generation could not be checked."""
+        try:
+            generation = store.get(GENERATION_KEY)
+        except DatabaseError:
+            return None
+        if not _valid(generation):
+            # Renewed before the page is rendered, so the page cannot belong to a later one.
+            _request.generation = start_new_generation()
+            return None
+        _request.generation = generation["id"]
+        found = cache.get(key)
+        if found is not None and found[0] == generation["id"]:
+            return found[1]
+        return None
+
+    @staticmethod
     def key(request):
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        """The page's key, from the query parameters its view declares; None for a page that is
+        not public (nothing to read or keep)."""
+        try:
+            view = get_resolver().resolve(request.path_info).func
+        except Resolver404:
+            return None
+        known = getattr(view, "koss_query", None)
+        if known is None:
+            return None
+        query = known_query(request, known).urlencode()
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         return "koss:page:" + hashlib.sha256(address.encode()).hexdigest()

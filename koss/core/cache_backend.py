@@ -1,17 +1,21 @@
-"""Redis as the shared cache, and what stands in while it is away.
+"""The two stores: what guards the portal in the database, pages in Redis.
 
-allauth keeps its rate limits and the TOTP codes already used in the default cache: with
-`RedisWithLocalFallback`, logins and password resets go on while Redis is down, their limits
-counted in each process's memory until Redis answers again. Pages and their parts use
-`RedisFailOpen`: while Redis is down nothing is kept and every page is rendered, because a page
-kept in one process could not be invalidated by an edit made through another.
+`SharedStore` (the default cache, a table in the database) keeps what must neither be pushed
+out by pages nor forgotten while Redis is away: allauth's rate limits and the TOTP codes
+already used, the meeting book's build locks and the content generation. Every process and
+instance shares it, and it is there whenever the portal can work at all.
+
+Pages and their parts use `RedisFailOpen`: while Redis is down nothing is kept and every page is
+rendered, because a page kept in one process could not be invalidated by an edit made through
+another.
 """
 
 import logging
 import time
 
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import connections
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -81,12 +85,6 @@ class _StandIn(RedisCache):
             setattr(cls, name, _with_stand_in(name))
 
 
-class RedisWithLocalFallback(_StandIn):
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self.stand_in = LocMemCache(f"fallback:{server}", params)
-
-
 class _Nothing:
     """A cache that keeps nothing: every read misses."""
 
@@ -126,3 +124,18 @@ class _Nothing:
 
 class RedisFailOpen(_StandIn):
     stand_in = _Nothing()
+
+
+class SharedStore(DatabaseCache):
+    """Django's database cache that never pushes out an entry before its time: past
+    `MAX_ENTRIES` rows it deletes the expired ones only (Django's own deletes a third of all
+    entries, a lockout among them, so many distinct failed logins could erase one)."""
+
+    def _cull(self, db, cursor, now, num):
+        connection = connections[db]
+        cursor.execute(
+            "DELETE FROM {} WHERE {} < %s".format(  # noqa: S608 - quoted names, no input
+                connection.ops.quote_name(self._table), connection.ops.quote_name("expires")
+            ),
+            [connection.ops.adapt_datetimefield_value(now)],
+        )
