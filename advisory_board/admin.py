@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -648,16 +648,28 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
         description=_("Ausgewählte Protokolle als genehmigt markieren"), permissions=["change"]
     )
     def approve_minutes(self, request, queryset):
-        """Approved on the day of the meeting that approves them once it has begun, else today."""
+        """Approved on the day of the meeting that approves them, never before it: the rule of
+        the change form (`Document.clean_approval`) holds for every draft chosen."""
         selected = queryset.count()
-        drafts = list(queryset.minutes_drafts().select_related("approval_item__meeting"))
+        candidates = queryset.minutes_drafts().select_related("meeting", "approval_item__meeting")
         today = timezone.localdate()
-        for document in drafts:
+        drafts, refused = [], []
+        for document in candidates:
             item = document.approval_item
             meeting_day = timezone.localdate(item.meeting.starts_at) if item else today
             document.approved_on = min(meeting_day, today)
+            try:
+                document.clean_approval()
+            except ValidationError as error:
+                refused.append((document, error.message_dict.get("approved_on", error.messages)))
+                continue
+            drafts.append(document)
         Document.objects.bulk_update(drafts, ["approved_on"])
-        skipped = selected - len(drafts)
+        for document, errors in refused:
+            self.message_user(
+                request, f"{document}: {' '.join(str(e) for e in errors)}", messages.WARNING
+            )
+        skipped = selected - len(drafts) - len(refused)
         if drafts:
             self.message_user(
                 request,

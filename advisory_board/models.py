@@ -642,6 +642,16 @@ class Document(UploadedFile):
                 errors["approved_on"] = _(
                     "Ein Protokoll kann nicht vor der Sitzung genehmigt werden, die es festhält."
                 )
+            elif (
+                item
+                and self.approved_on
+                and self.approved_on < timezone.localdate(item.meeting.starts_at)
+            ):
+                approving_day = timezone.localdate(item.meeting.starts_at)
+                errors["approved_on"] = _(
+                    "Ein Protokoll kann nicht vor der Sitzung genehmigt werden, in der es zur "
+                    "Genehmigung steht (%(date)s)."
+                ) % {"date": date_format(approving_day)}
             elif self.approved_on and self.approved_on > timezone.localdate():
                 errors["approved_on"] = _(
                     "Tragen Sie die Genehmigung ein, wenn sie erfolgt ist: das Datum liegt in "
