@@ -38,7 +38,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_tasks import task
 
-from koss.core.links import public_url
+from koss.core.links import mail_subject, public_url
 
 # The session passed the second factor as the user with this primary key.
 SECOND_FACTOR_SESSION_KEY = "koss_second_factor_user"
@@ -109,6 +109,9 @@ class AccountAdapter(DefaultAccountAdapter):
             "site_url": public_url(""),
         }
         self.render_mail(template_prefix, email, context).send()
+
+    def format_email_subject(self, subject):
+        return mail_subject(subject)
 
     def get_reset_password_from_key_url(self, key):
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
