@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from koss.core.choices import choice_display
 from koss.core.collation import GERMAN
@@ -1216,8 +1217,10 @@ class DownloadLog(models.Model):
     downloaded_at = models.DateTimeField(_("heruntergeladen am"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("Download")
-        verbose_name_plural = _("Downloads")
+        # With a context: allauth's catalogue translates the bare "Download" as the verb
+        # "Herunterladen", which made the list's title "Herunterladen zum Ansehen auswählen".
+        verbose_name = pgettext_lazy("Eintrag im Protokoll der Abrufe", "Download")
+        verbose_name_plural = pgettext_lazy("Einträge im Protokoll der Abrufe", "Downloads")
         ordering = ["-downloaded_at"]
 
     def __str__(self):
