@@ -140,6 +140,15 @@ def email_addresses(request):
     return render(request, "account/email.html", {"addresses": addresses})
 
 
+class LoginForm(forms.LoginForm):
+    """The page links to "Passwort vergessen?" once, under the form: not again as the password
+    field's help."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
+
+
 class ResetPasswordForm(forms.ResetPasswordForm):
     """A request for a new password answers alike for every address: the lookup of the account
     and the mail happen in a background task, so the response time tells nothing."""

@@ -176,7 +176,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 # Addresses are the Redaktion's to manage (koss.accounts.email_addresses): one per login.
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 # A form, not a password (bandit B105).
-ACCOUNT_FORMS = {"reset_password": "koss.accounts.ResetPasswordForm"}  # nosec B105
+ACCOUNT_FORMS = {
+    "login": "koss.accounts.LoginForm",
+    "reset_password": "koss.accounts.ResetPasswordForm",  # nosec B105
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "KOSS-Portal"
 # Passkeys (WebAuthn): a second factor and, with user verification, a login without a password;

@@ -86,3 +86,16 @@ def test_admin_labels_read_as_german(staff_client, staff_user, rf, content, mode
         assert LOWERCASE_FILTER_TITLE.findall(text) == [], url
     if model is Article:
         assert "„Auf der Website anzeigen“" in text
+
+
+def test_admin_login_offers_the_reset_once_and_the_box_beside_its_label(client, db):
+    response = client.get(reverse("admin:login"), follow=True)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count("Passwort vergessen?") == 1
+    # The box first, its words beside it, inside one label.
+    assert re.search(
+        r'<label class="choice" for="id_remember">\s*<input type="checkbox" name="remember"[^>]*>'
+        r"\s*Angemeldet bleiben\s*</label>",
+        content,
+    ), content[content.find("remember") - 300 : content.find("remember") + 300]
