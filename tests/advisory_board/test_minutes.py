@@ -306,9 +306,10 @@ class TestApprovalRules:
         )
         with pytest.raises(ValidationError) as error:
             held["draft"].full_clean()
+        day = date_format(timezone.localdate(world["meeting"].starts_at))
         assert error.value.message_dict["approved_on"] == [
             "Ein Protokoll kann nicht vor der Sitzung genehmigt werden, in der es zur "
-            "Genehmigung steht (%s)." % date_format(timezone.localdate(world["meeting"].starts_at))
+            f"Genehmigung steht ({day})."
         ]
         held["draft"].approved_on = timezone.localdate(world["meeting"].starts_at)
         held["draft"].full_clean()
