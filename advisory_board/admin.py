@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -194,6 +195,10 @@ class AgendaItemInline(admin.TabularInline):
     }
 
 
+# The query parameter that carries the page to return to after saving a document.
+WAY_BACK = "zurueck"
+
+
 def published_on(document):
     """The day a document is (or will be) released, short, for lists and rows."""
     if document.published_at is None:
@@ -213,9 +218,28 @@ class DocumentInline(CheckedFileLinksMixin, admin.TabularInline):
     formset = DocumentInlineFormSet
     file_urls = {"file": document_url}
     extra = 0
-    fields = ["kind", "title", "top", "visibility", "file", "published_on", "minutes_status"]
-    readonly_fields = ["published_on", "minutes_status"]
-    show_change_link = True
+    fields = [
+        "kind",
+        "title",
+        "top",
+        "visibility",
+        "file",
+        "published_on",
+        "minutes_status",
+        "edit_link",
+    ]
+    readonly_fields = ["published_on", "minutes_status", "edit_link"]
+
+    @admin.display(description=_("Seite des Dokuments"))
+    def edit_link(self, document):
+        # Saved there, the document leads back to this meeting (DocumentAdmin.way_back).
+        if document.pk is None:
+            return "–"
+        change = reverse("admin:advisory_board_document_change", args=[document.pk])
+        back = reverse("admin:advisory_board_meeting_change", args=[document.meeting_id])
+        return format_html(
+            '<a href="{}?{}">{}</a>', change, urlencode({WAY_BACK: back}), _("Bearbeiten")
+        )
 
     @admin.display(description=_("veröffentlicht"))
     def published_on(self, document):
@@ -636,6 +660,32 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
     def minutes_status(self, document):
         return minutes_status(document)
 
+    def way_back(self, request):
+        """The page a document was opened from (its meeting), if it is one of this site's."""
+        url = request.GET.get(WAY_BACK, "")
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+        return None
+
+    def keep_way_back(self, request, response):
+        """Saved for good, back to the meeting; saved to go on ("weiter bearbeiten", "neu
+        hinzufügen"), on to the next form with the way back still in hand."""
+        back = self.way_back(request)
+        if back is None or not isinstance(response, HttpResponseRedirect):
+            return response
+        if not {"_continue", "_addanother", "_saveasnew"} & set(request.POST):
+            return HttpResponseRedirect(back)
+        separator = "&" if "?" in response.url else "?"
+        return HttpResponseRedirect(f"{response.url}{separator}{urlencode({WAY_BACK: back})}")
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.keep_way_back(request, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self.keep_way_back(request, super().response_change(request, obj))
+
     @admin.display(description=_("Kommentare der Mitglieder"))
     def comments(self, document):
         # Read here, not in an inline: the change form's data stays the same for every kind.
@@ -662,16 +712,28 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
         description=_("Ausgewählte Protokolle als genehmigt markieren"), permissions=["change"]
     )
     def approve_minutes(self, request, queryset):
-        """Approved on the day of the meeting that approves them once it has begun, else today."""
+        """Approved on the day of the meeting that approves them, never before it: the rule of
+        the change form (`Document.clean_approval`) holds for every draft chosen."""
         selected = queryset.count()
-        drafts = list(queryset.minutes_drafts().select_related("approval_item__meeting"))
+        candidates = queryset.minutes_drafts().select_related("meeting", "approval_item__meeting")
         today = timezone.localdate()
-        for document in drafts:
+        drafts, refused = [], []
+        for document in candidates:
             item = document.approval_item
             meeting_day = timezone.localdate(item.meeting.starts_at) if item else today
             document.approved_on = min(meeting_day, today)
+            try:
+                document.clean_approval()
+            except ValidationError as error:
+                refused.append((document, error.message_dict.get("approved_on", error.messages)))
+                continue
+            drafts.append(document)
         Document.objects.bulk_update(drafts, ["approved_on"])
-        skipped = selected - len(drafts)
+        for document, errors in refused:
+            self.message_user(
+                request, f"{document}: {' '.join(str(e) for e in errors)}", messages.WARNING
+            )
+        skipped = selected - len(drafts) - len(refused)
         if drafts:
             self.message_user(
                 request,

@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from koss.core.links import public_url
+from koss.core.links import mail_subject, public_url
 from koss.core.rights import check_may_manage
 
 from .calendars import meetings_calendar
@@ -85,7 +85,9 @@ def notice(meeting, documents):
         "calendar_url": public_url(reverse("advisory_board:meeting_calendar", args=[meeting.pk])),
         "calendar_filename": calendar_filename(meeting),
     }
-    subject = render_to_string("advisory_board/email/new_documents_subject.txt", context).strip()
+    subject = mail_subject(
+        render_to_string("advisory_board/email/new_documents_subject.txt", context).strip()
+    )
     body = render_to_string("advisory_board/email/new_documents_message.txt", context)
     return subject, body
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from koss.core.choices import choice_display
 from koss.core.collation import GERMAN
@@ -633,6 +634,16 @@ class Document(UploadedFile, Searchable):
                 errors["approved_on"] = _(
                     "Ein Protokoll kann nicht vor der Sitzung genehmigt werden, die es festhält."
                 )
+            elif (
+                item
+                and self.approved_on
+                and self.approved_on < timezone.localdate(item.meeting.starts_at)
+            ):
+                approving_day = timezone.localdate(item.meeting.starts_at)
+                errors["approved_on"] = _(
+                    "Ein Protokoll kann nicht vor der Sitzung genehmigt werden, in der es zur "
+                    "Genehmigung steht (%(date)s)."
+                ) % {"date": date_format(approving_day)}
             elif self.approved_on and self.approved_on > timezone.localdate():
                 errors["approved_on"] = _(
                     "Tragen Sie die Genehmigung ein, wenn sie erfolgt ist: das Datum liegt in "
@@ -1197,8 +1208,10 @@ class DownloadLog(models.Model):
     downloaded_at = models.DateTimeField(_("heruntergeladen am"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("Download")
-        verbose_name_plural = _("Downloads")
+        # With a context: allauth's catalogue translates the bare "Download" as the verb
+        # "Herunterladen", which made the list's title "Herunterladen zum Ansehen auswählen".
+        verbose_name = pgettext_lazy("Eintrag im Protokoll der Abrufe", "Download")
+        verbose_name_plural = pgettext_lazy("Einträge im Protokoll der Abrufe", "Downloads")
         ordering = ["-downloaded_at"]
 
     def __str__(self):

@@ -47,7 +47,7 @@ from django_tasks import task
 from fido2.webauthn import AuthenticationResponse
 
 from koss.core import secrets
-from koss.core.links import public_url
+from koss.core.links import mail_subject, public_url
 from koss.mail import mark_login_link
 
 # The session passed the second factor as the user with this primary key.
@@ -125,6 +125,9 @@ class AccountAdapter(DefaultAccountAdapter):
         message = super().render_mail(template_prefix, email, context, headers=headers)
         return mark_login_link(message, template_prefix)
 
+    def format_email_subject(self, subject):
+        return mail_subject(subject)
+
     def get_reset_password_from_key_url(self, key):
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return public_url(path.replace("UID-KEY", quote(key)))
@@ -150,6 +153,15 @@ def email_addresses(request):
     """The login's address, read only: in an invitation-only portal the Redaktion changes it."""
     addresses = EmailAddress.objects.filter(user=request.user).order_by("-primary", "email")
     return render(request, "account/email.html", {"addresses": addresses})
+
+
+class LoginForm(forms.LoginForm):
+    """The page links to "Passwort vergessen?" once, under the form: not again as the password
+    field's help."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
 
 
 class ResetPasswordForm(forms.ResetPasswordForm):

@@ -192,11 +192,16 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # The link of an invitation or a password reset logs the person in (with their second factor, if
 # they have one); staff without one set it up right there (koss.accounts).
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KOSS-Portal] "
+# Every mail's subject starts with the portal's name (koss.core.links.mail_subject).
+EMAIL_SUBJECT_PREFIX = "[KOSS-Portal] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 # Addresses are the Redaktion's to manage (koss.accounts.email_addresses): one per login.
 ACCOUNT_MAX_EMAIL_ADDRESSES = 1
 # A form, not a password (bandit B105).
-ACCOUNT_FORMS = {"reset_password": "koss.accounts.ResetPasswordForm"}  # nosec B105
+ACCOUNT_FORMS = {
+    "login": "koss.accounts.LoginForm",
+    "reset_password": "koss.accounts.ResetPasswordForm",  # nosec B105
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "KOSS-Portal"
 # Passkey assertions whose signature counter does not grow are refused (koss.accounts).

@@ -49,7 +49,7 @@ class ArticleAdmin(
             {
                 "fields": ["status", "publish_at"],
                 "description": _(
-                    "Entwürfe sind nur für die Redaktion sichtbar („Auf der Website ansehen“ zeigt "
+                    "Entwürfe sind nur für die Redaktion sichtbar („Auf der Website anzeigen“ zeigt "
                     "die Vorschau). Freigegebene Beiträge erscheinen zum angegebenen Zeitpunkt."
                 ),
             },

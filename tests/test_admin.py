@@ -1,8 +1,13 @@
 """Smoke test over every ModelAdmin: changelist, search, add form, change form."""
 
+import re
+from html import unescape
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+
+from news.models import Article
 
 from .factories import make_partner, make_topic
 
@@ -54,3 +59,43 @@ def test_parent_autocomplete_finds_partners(staff_client, content):
         },
     )
     assert [result["text"] for result in response.json()["results"]] == ["Dachverband"]
+
+
+MISREAD = [
+    "Herunterladen zum Ansehen auswählen",
+    "Auf der Website ansehen",
+]
+# A filter's heading is Django's "Nach %s" with its title: a noun, never an adjective or phrase.
+LOWERCASE_FILTER_TITLE = re.compile(r"<summary>\s*Nach\s+([a-zäöüß][\w-]*)")
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), MODEL_ADMINS, ids=[m._meta.label for m, _ in MODEL_ADMINS]
+)
+def test_admin_labels_read_as_german(staff_client, staff_user, rf, content, model, model_admin):
+    info = (model._meta.app_label, model._meta.model_name)
+    request = rf.get("/verwaltung/")
+    request.user = staff_user
+    pages = [reverse("admin:{}_{}_changelist".format(*info))]
+    if model_admin.has_add_permission(request):
+        pages.append(reverse("admin:{}_{}_add".format(*info)))
+    for url in pages:
+        text = unescape(staff_client.get(url).content.decode())
+        for phrase in MISREAD:
+            assert phrase not in text, (url, phrase)
+        assert LOWERCASE_FILTER_TITLE.findall(text) == [], url
+    if model is Article:
+        assert "„Auf der Website anzeigen“" in text
+
+
+def test_admin_login_offers_the_reset_once_and_the_box_beside_its_label(client, db):
+    response = client.get(reverse("admin:login"), follow=True)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count("Passwort vergessen?") == 1
+    # The box first, its words beside it, inside one label.
+    assert re.search(
+        r'<label class="choice" for="id_remember">\s*<input type="checkbox" name="remember"[^>]*>'
+        r"\s*Angemeldet bleiben\s*</label>",
+        content,
+    ), content[content.find("remember") - 300 : content.find("remember") + 300]

@@ -8,3 +8,10 @@ def public_url(path):
     internal name, a port of a single instance, or whatever a client sent as Host.
     """
     return settings.KOSS_BASE_URL.rstrip("/") + path
+
+
+def mail_subject(text):
+    """The subject of every mail the portal sends: the portal's name first
+    (EMAIL_SUBJECT_PREFIX), then the text. Account mails get theirs through the same rule
+    (koss.accounts.AccountAdapter.format_email_subject)."""
+    return f"{settings.EMAIL_SUBJECT_PREFIX}{text}"

@@ -2,6 +2,9 @@
 date; the lists show what staff look for."""
 
 import datetime
+import re
+from html import unescape
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +14,14 @@ from django.test.utils import CaptureQueriesContext
 
 from advisory_board.models import AgendaItem, Document, Meeting, Membership
 
-from ..factories import login_as, make_document, make_meeting, make_member, make_user
+from ..factories import (
+    NO_EARLIER_VERSIONS,
+    login_as,
+    make_document,
+    make_meeting,
+    make_member,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +236,74 @@ def test_a_new_document_for_a_meeting_offers_only_that_meetings_items(client, wo
     assert [label for value, label in form.fields["agenda_item"].choices if value] == [
         f"{meeting} – TOP 1: Begrüßung"
     ]
+
+
+DOCUMENTS = "/verwaltung/advisory_board/document/"
+
+
+def document_form(document, **changes):
+    return {
+        "meeting": document.meeting_id,
+        "agenda_item": "",
+        "kind": document.kind,
+        "title": document.title,
+        "visibility": document.visibility,
+        "published_at_0": "01.01.2020",
+        "published_at_1": "10:00:00",
+        "approval_item": "",
+        "approved_on": "",
+        **NO_EARLIER_VERSIONS,
+        **changes,
+    }
+
+
+def document_link_from_meeting(client, meeting, document):
+    """The address of the document's page as the meeting's page links to it."""
+    page = client.get(f"{URL}{meeting.pk}/change/").content.decode()
+    found = re.search(rf'href="({DOCUMENTS}{document.pk}/change/\?[^"]+)"', page)
+    assert found, "the meeting page links to the document with the way back"
+    return unescape(found.group(1))
+
+
+def test_a_document_opened_from_its_meeting_returns_there_when_saved(client, world, meeting):
+    login_as(client, world["users"]["staff"])
+    document = world["documents"]["members"]
+    url = document_link_from_meeting(client, meeting, document)
+    response = client.post(url, document_form(document, title="Neuer Titel"))
+    assert response.status_code == 302
+    assert response.url == f"{URL}{meeting.pk}/change/"
+    document.refresh_from_db()
+    assert document.title == "Neuer Titel"
+
+
+@pytest.mark.parametrize(("button", "lands_on"), [("_continue", "change"), ("_addanother", "add")])
+def test_saving_and_going_on_keeps_the_way_back_to_the_meeting(
+    client, world, meeting, button, lands_on
+):
+    login_as(client, world["users"]["staff"])
+    document = world["documents"]["members"]
+    url = document_link_from_meeting(client, meeting, document)
+    response = client.post(url, {**document_form(document), button: "1"})
+    assert response.status_code == 302
+    target = f"{DOCUMENTS}{document.pk}/change/" if lands_on == "change" else f"{DOCUMENTS}add/"
+    assert response.url.startswith(target + "?")
+    # Saved once more from there, the document returns to its meeting.
+    again = client.post(response.url, document_form(document)) if lands_on == "change" else None
+    if again is not None:
+        assert again.url == f"{URL}{meeting.pk}/change/"
+    else:
+        assert f"zurueck={quote(f'{URL}{meeting.pk}/change/', safe='')}" in response.url
+
+
+@pytest.mark.parametrize("back", ["https://example.com/", "//example.com/verwaltung/", ""])
+def test_a_way_back_to_elsewhere_is_ignored(client, world, meeting, back):
+    login_as(client, world["users"]["staff"])
+    document = world["documents"]["members"]
+    response = client.post(
+        f"{DOCUMENTS}{document.pk}/change/?zurueck={quote(back, safe='')}", document_form(document)
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(DOCUMENTS) and "example.com" not in response.url
 
 
 # --- Finding meetings --------------------------------------------------------------------------

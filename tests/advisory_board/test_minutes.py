@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from advisory_board.models import AgendaItem, Document, MinutesComment
 
@@ -295,6 +296,23 @@ class TestApprovalRules:
         with pytest.raises(ValidationError) as error:
             held["draft"].full_clean()
         assert "approved_on" in error.value.message_dict
+
+    def test_minutes_are_not_approved_before_the_meeting_that_approves_them(self, world, held):
+        # Held, but the approving meeting (the world's meeting) began only yesterday.
+        world["meeting"].starts_at = timezone.now() - datetime.timedelta(days=1)
+        world["meeting"].save()
+        held["draft"].approved_on = timezone.localdate(world["meeting"].starts_at) - (
+            datetime.timedelta(days=1)
+        )
+        with pytest.raises(ValidationError) as error:
+            held["draft"].full_clean()
+        day = date_format(timezone.localdate(world["meeting"].starts_at))
+        assert error.value.message_dict["approved_on"] == [
+            "Ein Protokoll kann nicht vor der Sitzung genehmigt werden, in der es zur "
+            f"Genehmigung steht ({day})."
+        ]
+        held["draft"].approved_on = timezone.localdate(world["meeting"].starts_at)
+        held["draft"].full_clean()
 
     def test_minutes_are_not_approved_ahead_of_time(self, held):
         held["draft"].approved_on = timezone.localdate() + datetime.timedelta(days=1)

@@ -71,13 +71,28 @@ def test_the_action_approves_on_the_day_of_the_approving_meeting(login, world, h
     assert invitation.approved_on is None
 
 
-def test_the_action_dates_an_approval_ahead_of_the_meeting_today(login, world, held):  # noqa: F811
-    # The world's meeting, where the minutes are up for approval, lies ahead.
+def test_the_action_leaves_minutes_whose_approving_meeting_lies_ahead(login, world, held):  # noqa: F811
+    # The world's meeting, where the minutes are up for approval, lies ahead: the same rule as
+    # the change form's, no approval before the meeting that approves.
     content = client_after_filtered_approval(login("staff"), held["draft"])
-    assert "1 Protokoll als genehmigt markiert." in content
-    assert "übergangen" not in content
+    assert "als genehmigt markiert" not in content
+    assert (
+        "Protokoll der 4. Sitzung: Ein Protokoll kann nicht vor der Sitzung genehmigt werden, "
+        "in der es zur Genehmigung steht" in content
+    )
     held["draft"].refresh_from_db()
-    assert held["draft"].approved_on == timezone.localdate()
+    assert held["draft"].approved_on is None
+
+
+def test_the_action_approves_the_rest_beside_one_it_must_leave(login, world, held):  # noqa: F811
+    later = make_document(held["meeting"], "Zweites Protokoll", approval_item=None)
+    content = approve_action(login("staff"), held["draft"], later).content.decode()
+    assert "1 Protokoll als genehmigt markiert." in content
+    assert "Protokoll der 4. Sitzung: Ein Protokoll kann nicht vor der Sitzung" in content
+    later.refresh_from_db()
+    held["draft"].refresh_from_db()
+    assert later.approved_on == timezone.localdate()
+    assert held["draft"].approved_on is None
 
 
 def client_after_filtered_approval(client, draft):
@@ -109,6 +124,8 @@ def test_changelist_shows_and_filters_the_status(login, held):  # noqa: F811
 
 
 def test_change_form_shows_the_comments_and_records_the_approval(login, world, held):  # noqa: F811
+    world["meeting"].starts_at = timezone.now() - datetime.timedelta(days=2)
+    world["meeting"].save()
     client = login("staff")
     url = f"{CHANGELIST}{held['draft'].pk}/change/"
     assert "Vertraulicher Hinweis" in client.get(url).content.decode()
@@ -119,6 +136,18 @@ def test_change_form_shows_the_comments_and_records_the_approval(login, world, h
     assert response.status_code == 302
     held["draft"].refresh_from_db()
     assert held["draft"].approved_on == date
+
+
+def test_change_form_refuses_an_approval_before_the_approving_meeting(login, world, held):  # noqa: F811
+    # The world's meeting, which approves the minutes, lies ahead; today is after the minuted one.
+    data = change_form_data(held["draft"], approved_on=timezone.localdate().strftime("%d.%m.%Y"))
+    response = login("staff").post(f"{CHANGELIST}{held['draft'].pk}/change/", data)
+    assert response.status_code == 200
+    assert "Ein Protokoll kann nicht vor der Sitzung genehmigt werden, in der es zur" in (
+        response.content.decode()
+    )
+    held["draft"].refresh_from_db()
+    assert held["draft"].approved_on is None
 
 
 def test_change_form_offers_only_later_meetings_of_the_board_for_approval(login, world, held):  # noqa: F811

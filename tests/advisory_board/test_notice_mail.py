@@ -35,7 +35,7 @@ def announced(client, world, settings):
 
 def test_the_notice_names_date_time_place_and_links_in_formal_german(announced):
     meeting, message = announced
-    assert message.subject == "Neue Unterlagen zur 5. Sitzung am 16.01.2027"
+    assert message.subject == "[KOSS-Portal] Neue Unterlagen zur 5. Sitzung am 16.01.2027"
     body = message.body
     assert "Samstag, 16. Januar 2027 um 14:00 Uhr, Ort: Erfurt, Thüringer Staatskanzlei" in body
     assert f"https://koss.example.org{meeting.get_absolute_url()}" in body

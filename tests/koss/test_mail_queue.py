@@ -334,3 +334,26 @@ def test_the_meeting_notice_brings_its_calendar_entry_through_smtp(client, smtp,
         assert event.decoded("dtstart") == meeting.starts_at.replace(microsecond=0)
         assert str(event["location"]) == meeting.location
         assert str(event["summary"]) == f"Beirat für Sozialplanung: {meeting}"
+
+
+def test_every_mail_of_the_portal_bears_the_same_subject_prefix(client, settings, board_of):
+    """Invitation, password reset and the notice of new documents: one rule for every subject."""
+    from django.core import mail
+
+    from advisory_board.models import Person
+
+    meeting = board_of(1)
+    publish(client, meeting)
+    person = Person.objects.create(first_name="Nora", last_name="Neu", email="neu@example.org")
+    client.post(
+        "/verwaltung/advisory_board/person/",
+        {"action": "send_invitation", "_selected_action": [person.pk]},
+    )
+    client.logout()
+    Client().post(reverse("account_reset_password"), {"email": "mitglied00@example.org"})
+    subjects = {queued.recipient: queued.subject for queued in Mail.objects.all()}
+    assert len(Mail.objects.all()) == 3 and len(mail.outbox) == 3
+    assert settings.EMAIL_SUBJECT_PREFIX == "[KOSS-Portal] "
+    for subject in [*subjects.values(), *(message.subject for message in mail.outbox)]:
+        assert subject.startswith("[KOSS-Portal] "), subject
+        assert not subject.startswith("[KOSS-Portal] [KOSS-Portal]"), subject

@@ -128,7 +128,7 @@ class TestNewsList:
             make_event(f"Fachtag {number}", starts_in=(number + 1) * DAY)
             make_article()
         # The years for the filter, the upcoming events, the count of the rest, one page.
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             client.get(LIST_URL)
 
 

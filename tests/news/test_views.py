@@ -33,6 +33,22 @@ def test_list_filters_by_kind_and_year(client):
     assert titles(client.get(LIST_URL, {"year": "2014", "kind": "meldung"})) == ["Meldung 2014"]
 
 
+def test_year_filter_offers_only_years_with_published_articles(client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    make_article("Meldung 2014", publish_at=datetime(2014, 10, 7, tzinfo=berlin))
+    make_article("Meldung 2017", publish_at=datetime(2017, 1, 1, 0, 30, tzinfo=berlin))
+    make_article(
+        "Entwurf 2016", status=Article.Status.DRAFT, publish_at=datetime(2016, 5, 1, tzinfo=berlin)
+    )
+    form = client.get(LIST_URL).context["filter"].form
+    assert [value for value, _ in form.fields["year"].choices] == ["", "2017", "2014"]
+    response = client.get(LIST_URL, {"year": "2015"})
+    assert list(response.context["filter"].form.errors) == ["year"]
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [({"year": "abcd"}, "year"), ({"year": "1850"}, "year"), ({"kind": "unbekannt"}, "kind")],
@@ -130,10 +146,15 @@ def test_body_keeps_the_formatting_staff_use():
 class TestQueryCounts:
     @pytest.mark.parametrize("number", [3, 40])
     def test_list(self, client, django_assert_num_queries, number):
-        for _ in range(number):
-            make_article()
-        # The first and the latest year for the filter, the upcoming events, the count, one page.
-        with django_assert_num_queries(5):
+        import datetime
+
+        from django.utils import timezone
+
+        for count in range(number):
+            # Spread over as many years as there are articles: the years cost one query.
+            make_article(publish_at=timezone.now() - datetime.timedelta(days=366 * count))
+        # The years for the filter, the upcoming events, the count, one page.
+        with django_assert_num_queries(4):
             client.get(LIST_URL)
 
     @pytest.mark.parametrize("number", [1, 20])

@@ -90,6 +90,21 @@ def test_staff_preview_scheduled_and_draft_articles(staff_client, articles):
         assert f"Status: {state}" in response.content.decode()
 
 
+@time_machine.travel(NOW, tick=False)
+def test_staff_preview_leads_back_to_editing(staff_client, articles):
+    for key in ("scheduled", "draft"):
+        change = reverse("admin:news_article_change", args=[articles[key].pk])
+        content = staff_client.get(articles[key].get_absolute_url()).content.decode()
+        assert f'<a href="{change}">Zurück zur Bearbeitung</a>' in content
+
+
+@time_machine.travel(NOW, tick=False)
+def test_visitors_see_no_way_into_editing(non_staff_client, articles):
+    content = non_staff_client.get(articles["published"].get_absolute_url()).content.decode()
+    assert "Zurück zur Bearbeitung" not in content
+    assert "/verwaltung/" not in content
+
+
 def test_scheduled_article_appears_on_its_own_at_its_time(client):
     with time_machine.travel(NOW, tick=False):
         article = make_article("Zur rechten Zeit", publish_at=NOW + datetime.timedelta(minutes=30))
