@@ -30,9 +30,7 @@ def next_meeting():
     if meeting is None:
         return None
     replies = list(
-        meeting.replies.select_related("person").order_by(
-            "person__last_name", "person__first_name"
-        )
+        meeting.replies.select_related("person").order_by("person__last_name", "person__first_name")
     )
     members = Membership.objects.current().filter(board=meeting.board_id)
     waiting = (
@@ -73,9 +71,7 @@ def members_without_login():
     return (
         Person.objects.filter(memberships__in=Membership.objects.current())
         .filter(Q(user__isnull=True) | Q(user__password__startswith=UNUSABLE_PASSWORD_PREFIX))
-        .annotate(
-            invited=ExpressionWrapper(Q(user__isnull=False), output_field=BooleanField())
-        )
+        .annotate(invited=ExpressionWrapper(Q(user__isnull=False), output_field=BooleanField()))
         .distinct()
         .order_by("last_name", "first_name")
     )

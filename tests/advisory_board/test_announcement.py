@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from advisory_board.models import Meeting
 
-from ..factories import login_as, make_document, make_meeting, make_staff, publish_and_notify
+from ..factories import login_as, make_document, make_staff, publish_and_notify
 
 pytestmark = pytest.mark.django_db
 
