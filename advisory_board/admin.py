@@ -4,7 +4,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,7 +19,13 @@ from django.utils.translation import ngettext
 from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, RelevantSearchResultsMixin
 from koss.core.rights import AccountOutranksActor, outranks
 
-from .emails import invite_person, notice, notice_recipients, notify_new_documents
+from .emails import (
+    invite_person,
+    notice,
+    notice_coverage,
+    notify_new_documents,
+    remind_to_reply,
+)
 from .forms import DocumentAdminForm, DocumentInlineForm, DocumentInlineFormSet
 from .models import (
     AgendaItem,
@@ -137,32 +143,34 @@ class PersonAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Einladung zum Mitgliederbereich per E-Mail senden"))
     def send_invitation(self, request, queryset):
-        sent, missing, refused = 0, [], []
-        with transaction.atomic():
-            for person in queryset:
-                if not person.email:
-                    missing.append(str(person))
-                    continue
-                try:
-                    invite_person(request, person)
-                except AccountOutranksActor as refusal:
-                    refused.append(str(refusal))
-                    continue
-                sent += 1
-        for refusal in refused:
-            self.message_user(request, refusal, messages.ERROR)
-        if sent:
-            self.message_user(
-                request,
-                ngettext("%d Einladung verschickt.", "%d Einladungen verschickt.", sent) % sent,
-                messages.SUCCESS,
-            )
-        if missing:
-            self.message_user(
-                request,
-                _("Ohne E-Mail-Adresse keine Einladung: %s") % ", ".join(missing),
-                messages.WARNING,
-            )
+        send_invitations(request, queryset)
+
+
+def send_invitations(request, people):
+    """Invite each person with an address; the one way staff invite, from the people's list and
+    from the confirmation of a notice. An account that holds rights the acting person lacks is
+    left alone, with the refusal."""
+    sent, missing, refused = 0, [], []
+    with transaction.atomic():
+        for person in people:
+            if not person.email:
+                missing.append(str(person))
+                continue
+            try:
+                invite_person(request, person)
+            except AccountOutranksActor as refusal:
+                refused.append(str(refusal))
+                continue
+            sent += 1
+    for refusal in refused:
+        messages.error(request, refusal)
+    if sent:
+        messages.success(
+            request,
+            ngettext("%d Einladung verschickt.", "%d Einladungen verschickt.", sent) % sent,
+        )
+    if missing:
+        messages.warning(request, _("Ohne E-Mail-Adresse keine Einladung: %s") % ", ".join(missing))
 
 
 @admin.register(Membership)
@@ -298,10 +306,11 @@ def previous_status(form):
 @admin.register(Meeting)
 class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
     # The board is a filter, not a column: the list fits 1280 px beside the menu and filters.
-    list_display = ["__str__", "location", "status", "reply_summary"]
+    list_display = ["title", "location", "status", "reply_summary"]
     list_filter = ["board", "status"]
     search_fields = ["location", "public_summary", "agenda_items__title"]
     date_hierarchy = "starts_at"
+    readonly_fields = ["announcement"]
     inlines = [AgendaItemInline, DocumentInline, OutcomeInline, ReplyInline, AttendanceInline]
     actions = [
         "prepare_meeting",
@@ -323,6 +332,25 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
                 declining_count=Count("replies", filter=Q(replies__answer=Reply.Answer.NO)),
             )
         )
+
+    @admin.display(description=_("Sitzung"), ordering="starts_at")
+    def title(self, meeting):
+        if meeting.is_announced:
+            return str(meeting)
+        return format_html(
+            '{} <span class="meeting-preparing">{}</span>', meeting, _("in Vorbereitung")
+        )
+
+    @admin.display(description=_("Bekanntgabe"))
+    def announcement(self, meeting):
+        if meeting.pk is None or not meeting.is_announced:
+            return _(
+                "in Vorbereitung – nur die Redaktion sieht die Sitzung, bis Sie sie mit "
+                "„Sichern und veröffentlichen …“ bekanntgeben"
+            )
+        return _("bekanntgegeben am %(date)s") % {
+            "date": date_format(timezone.localtime(meeting.announced_at), "DATETIME_FORMAT")
+        }
 
     @admin.display(description=_("Rückmeldungen"), ordering="attending_count")
     def reply_summary(self, meeting):
@@ -366,6 +394,16 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
                 "<int:object_id>/veroeffentlichen/",
                 view(self.publish_view),
                 name="advisory_board_meeting_publish",
+            ),
+            path(
+                "<int:object_id>/veroeffentlichen/einladen/",
+                view(self.invite_view),
+                name="advisory_board_meeting_invite",
+            ),
+            path(
+                "<int:object_id>/erinnern/",
+                view(self.remind_view),
+                name="advisory_board_meeting_remind",
             ),
             *super().get_urls(),
         ]
@@ -511,9 +549,73 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
         )
         return meeting and self.confirm_and_publish(request, meeting)
 
+    def invite_view(self, request, object_id):
+        """Invite, from the confirmation of a notice, a member it would miss for want of a login;
+        then back to the confirmation, with the documents as they were chosen."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.admin_site._registry[Person].has_change_permission(request):
+            raise PermissionDenied
+        meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=object_id)
+        invitable = {
+            missed.person.pk: missed.person
+            for missed in notice_coverage(meeting).missed
+            if missed.can_invite
+        }
+        chosen = [
+            invitable[int(v)]
+            for v in request.POST.getlist("einladen")
+            if v.isdigit() and int(v) in invitable
+        ]
+        if chosen:
+            send_invitations(request, chosen)
+        else:
+            self.message_user(
+                request,
+                _("Niemand eingeladen: Die Person ist kein Mitglied ohne Zugang mehr."),
+                messages.WARNING,
+            )
+        state = QueryDict(mutable=True)
+        state["auswahl"] = "1"
+        state.setlist("dokument", [v for v in request.POST.getlist("dokument") if v.isdigit()])
+        url = reverse("admin:advisory_board_meeting_publish", args=[meeting.pk])
+        return HttpResponseRedirect(f"{url}?{state.urlencode()}")
+
+    def remind_view(self, request, object_id):
+        """Remind the members who have not replied to the next meeting (from the start page)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=object_id)
+        if not (meeting.is_announced and meeting.is_upcoming):
+            self.message_user(
+                request,
+                _("%(meeting)s: Erinnert wird nur an angekündigte, bevorstehende Sitzungen.")
+                % {"meeting": meeting},
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(reverse("admin:index"))
+        with transaction.atomic():
+            count = remind_to_reply(meeting)
+        self.message_user(
+            request,
+            ngettext(
+                "%(meeting)s: Eine Erinnerung an %(count)d Mitglied ohne Rückmeldung wird "
+                "versandt.",
+                "%(meeting)s: Erinnerungen an %(count)d Mitglieder ohne Rückmeldung werden "
+                "versandt.",
+                count,
+            )
+            % {"meeting": meeting, "count": count},
+            messages.SUCCESS if count else messages.INFO,
+        )
+        return HttpResponseRedirect(reverse("admin:index"))
+
     def confirm_and_publish(self, request, meeting):
         """First a page to confirm what is published and who is told; only what is confirmed
-        there is published, and the notices are queued with it."""
+        there is published, and the notices are queued with it. A prepared meeting is announced
+        by the same confirmation: from then on the public and the members see it."""
         waiting = (
             meeting.documents.filter(notified_at__isnull=True)
             .exclude(visibility=Document.Visibility.STAFF)
@@ -521,14 +623,27 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
         )
         if request.method != "POST" or "bestaetigt" not in request.POST:
             documents = list(waiting)
+            # Back from an invitation: the documents as they were chosen before.
+            chosen = None
+            if request.GET.get("auswahl") == "1":
+                chosen = {int(v) for v in request.GET.getlist("dokument") if v.isdigit()}
             subject, body = notice(meeting, documents)
+            coverage = notice_coverage(meeting)
             context = {
                 **self.admin_site.each_context(request),
                 "title": _("Dokumente veröffentlichen und benachrichtigen"),
                 "opts": self.model._meta,
                 "meeting": meeting,
+                "announcing": not meeting.is_announced,
                 "documents": documents,
-                "recipients": list(notice_recipients(meeting).items()),
+                "held_back": {
+                    document.pk
+                    for document in documents
+                    if chosen is not None and document.pk not in chosen
+                },
+                "recipients": list(coverage.recipients.items()),
+                "missed": coverage.missed,
+                "can_invite": self.admin_site._registry[Person].has_change_permission(request),
                 "subject": subject,
                 "body": body,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -539,28 +654,44 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
         chosen = [value for value in request.POST.getlist("dokument") if value.isdigit()]
         now = timezone.now()
         with transaction.atomic():
+            # Locked, so that two confirmations announce the meeting once.
+            announced = bool(
+                Meeting.objects.select_for_update()
+                .filter(pk=meeting.pk, announced_at__isnull=True)
+                .update(announced_at=now)
+            )
             documents = list(waiting.select_for_update().filter(pk__in=chosen))
             for document in documents:
                 document.published_at = document.published_at or now
                 document.notified_at = now
             Document.objects.bulk_update(documents, ["published_at", "notified_at"])
-            recipients = notify_new_documents(request, meeting, documents) if documents else 0
-        if not documents:
+            recipients = (
+                notify_new_documents(request, meeting, documents) if documents or announced else 0
+            )
+        if not (documents or announced):
             self.message_user(
                 request, _("Kein Dokument ausgewählt: nichts veröffentlicht."), messages.WARNING
             )
             return None
-        published = ngettext(
-            "%(count)d Dokument veröffentlicht",
-            "%(count)d Dokumente veröffentlicht",
-            len(documents),
-        ) % {"count": len(documents)}
-        queued = ngettext(
-            "%(count)d Benachrichtigung wird versandt",
-            "%(count)d Benachrichtigungen werden versandt",
-            recipients,
-        ) % {"count": recipients}
-        self.message_user(request, f"{meeting}: {published}, {queued}.", messages.SUCCESS)
+        parts = [str(_("bekanntgegeben"))] if announced else []
+        if documents or not announced:
+            parts.append(
+                ngettext(
+                    "%(count)d Dokument veröffentlicht",
+                    "%(count)d Dokumente veröffentlicht",
+                    len(documents),
+                )
+                % {"count": len(documents)}
+            )
+        parts.append(
+            ngettext(
+                "%(count)d Benachrichtigung wird versandt",
+                "%(count)d Benachrichtigungen werden versandt",
+                recipients,
+            )
+            % {"count": recipients}
+        )
+        self.message_user(request, f"{meeting}: {', '.join(parts)}.", messages.SUCCESS)
         return None
 
 

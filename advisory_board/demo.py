@@ -222,8 +222,12 @@ def load_demo_content():
     approval_items = []
     for entry in entries:
         starts_at = timezone.make_aware(entry.pop("starts_at"))
+        # The demo's meetings are announced; the Redaktion prepares the next one in the admin.
         meeting, _ = Meeting.objects.update_or_create(
-            board=board, number=entry["number"], defaults={**entry, "starts_at": starts_at}
+            board=board,
+            number=entry["number"],
+            defaults={**entry, "starts_at": starts_at},
+            create_defaults={**entry, "starts_at": starts_at, "announced_at": timezone.now()},
         )
         # The constituent meeting has no minutes of an earlier one to approve.
         agenda = AGENDA if meeting.number > 1 else [AGENDA[0], *AGENDA[2:]]

@@ -1,6 +1,8 @@
 """E-mails to board members. Each is stored in the surrounding transaction, one per recipient,
 and delivered by a background task once it has committed (EMAIL_BACKEND)."""
 
+import dataclasses
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
@@ -10,12 +12,15 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from koss.core.links import mail_subject, public_url
 from koss.core.rights import check_may_manage
 
 from .calendars import meetings_calendar
-from .models import Membership
+from .models import Membership, Person, Reply
 
 
 def invite_person(request, person):
@@ -58,22 +63,109 @@ def invite_person(request, person):
     message.send()
 
 
-def notice_recipients(meeting):
-    """The people a notice about the meeting's documents goes to: the board's current members
-    with an active login, one each, ordered by name."""
-    people = {}
+@dataclasses.dataclass
+class Missed:
+    """Somebody of the board a notice does not reach, and why."""
+
+    name: str
+    reason: str
+    # A current member without a login, with an address: staff may invite them.
+    person: Person | None = None
+    can_invite: bool = False
+
+
+@dataclasses.dataclass
+class Coverage:
+    recipients: dict  # address -> Person, ordered by name
+    missed: list
+
+
+def notice_coverage(meeting):
+    """Who a notice about the meeting reaches and who it misses, with the reason: the board's
+    current members with an active login and an address get it, one mail per address. Missed
+    are members without a login or address, whose login is blocked or whose address another
+    member shares, whose membership has not begun or has ended, and deputies named in replies."""
+    today = timezone.localdate()
     memberships = (
-        Membership.objects.current()
-        .filter(board=meeting.board, person__user__is_active=True)
+        Membership.objects.filter(board=meeting.board_id)
         .select_related("person__user")
-        .order_by("person__last_name", "person__first_name")
+        .order_by("person__last_name", "person__first_name", "-starts_on")
     )
+    current, later, ended = {}, {}, {}
     for membership in memberships:
         person = membership.person
-        address = person.email or person.user.email
-        if address:
-            people.setdefault(address.lower(), person)
-    return people
+        if membership.starts_on > today:
+            later.setdefault(person.pk, membership)
+        elif membership.ends_on is not None and membership.ends_on < today:
+            ended.setdefault(person.pk, membership)
+        else:
+            current.setdefault(person.pk, membership)
+    recipients, missed = {}, []
+    for membership in current.values():
+        person = membership.person
+        user = person.user
+        address = (person.email or (user.email if user else "")).lower()
+        if user is None:
+            if person.email:
+                missed.append(Missed(str(person), _("hat noch keinen Zugang"), person, True))
+            else:
+                missed.append(
+                    Missed(
+                        str(person),
+                        _("hat noch keinen Zugang und keine E-Mail-Adresse für eine Einladung"),
+                        person,
+                    )
+                )
+        elif not user.is_active:
+            missed.append(Missed(str(person), _("Zugang ist gesperrt"), person))
+        elif not address:
+            missed.append(Missed(str(person), _("hat keine E-Mail-Adresse"), person))
+        elif address in recipients:
+            missed.append(
+                Missed(
+                    str(person),
+                    _("teilt die E-Mail-Adresse %(address)s mit %(other)s, die die E-Mail erhält")
+                    % {"address": address, "other": recipients[address]},
+                    person,
+                )
+            )
+        else:
+            recipients[address] = person
+    for membership in later.values():
+        if membership.person_id not in current:
+            missed.append(
+                Missed(
+                    str(membership.person),
+                    _("Mitgliedschaft beginnt erst am %(date)s")
+                    % {"date": date_format(membership.starts_on)},
+                    membership.person,
+                )
+            )
+    for membership in ended.values():
+        if membership.person_id not in current and membership.person_id not in later:
+            missed.append(
+                Missed(
+                    str(membership.person),
+                    _("Mitgliedschaft endete am %(date)s")
+                    % {"date": date_format(membership.ends_on)},
+                    membership.person,
+                )
+            )
+    for reply in meeting.replies.filter(answer=Reply.Answer.DEPUTY).select_related("person"):
+        missed.append(
+            Missed(
+                reply.deputy_name,
+                _("Vertretung für %(member)s: erhält keine E-Mail, nur das Mitglied")
+                % {"member": reply.person},
+            )
+        )
+    return Coverage(recipients, missed)
+
+
+def notice_recipients(meeting):
+    """The people a notice about the meeting's documents goes to: the board's current members
+    with an active login, one each per address, ordered by name."""
+    return notice_coverage(meeting).recipients
 
 
 def notice(meeting, documents):
@@ -117,3 +209,24 @@ def notify_new_documents(request, meeting, documents):
         message.attach(*attachment)
         message.send()
     return len(recipients)
+
+
+def remind_to_reply(meeting):
+    """A reminder to each current member who gets the meeting's notices and has not replied yet,
+    with the link to the meeting page where they reply. Returns how many are queued."""
+    replied = set(meeting.replies.values_list("person_id", flat=True))
+    context = {
+        "meeting": meeting,
+        "meeting_url": public_url(meeting.get_absolute_url()),
+        "site_url": public_url(""),
+    }
+    subject = render_to_string("advisory_board/email/reply_reminder_subject.txt", context).strip()
+    body = render_to_string("advisory_board/email/reply_reminder_message.txt", context)
+    waiting = [
+        address
+        for address, person in notice_recipients(meeting).items()
+        if person.pk not in replied
+    ]
+    for address in waiting:
+        EmailMessage(subject, body, None, [address]).send()
+    return len(waiting)

@@ -206,6 +206,20 @@ class Membership(models.Model):
 
 
 class MeetingQuerySet(models.QuerySet):
+    def announced(self):
+        """Meetings staff announced ("publish and notify"): the one rule for every public page,
+        feed, calendar, sitemap, search and member page. A prepared meeting stays internal."""
+        return self.filter(announced_at__isnull=False)
+
+    def in_preparation(self):
+        return self.filter(announced_at__isnull=True)
+
+    def visible_to(self, user):
+        """Staff see every meeting, prepared ones included; everyone else the announced."""
+        if has_staff_rights(user):
+            return self.all()
+        return self.announced()
+
     def upcoming(self):
         """Planned and not begun yet, the next first: the one rule (see Meeting.is_upcoming)."""
         return self.filter(status=Meeting.Status.PLANNED, starts_at__gte=timezone.now()).order_by(
@@ -249,9 +263,10 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def next_start(self):
-        """When the next meeting begins, or None."""
+        """When the next announced meeting begins, or None."""
         return (
-            self.filter(starts_at__gt=timezone.now())
+            self.announced()
+            .filter(starts_at__gt=timezone.now())
             .order_by("starts_at")
             .values_list("starts_at", flat=True)
             .first()
@@ -291,6 +306,17 @@ class Meeting(Searchable):
         help_text=_("Erscheint für alle Besucherinnen und Besucher. Leerzeilen trennen Absätze."),
     )
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    # Empty while the Redaktion prepares the meeting; set by "publish and notify".
+    announced_at = models.DateTimeField(
+        _("bekanntgegeben am"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Leer, solange die Sitzung in Vorbereitung ist: dann sehen sie nur die Redaktion. "
+            "Bekanntgegeben wird sie mit „Veröffentlichen und benachrichtigen …“."
+        ),
+    )
 
     objects = MeetingQuerySet.as_manager()
 
@@ -363,6 +389,11 @@ class Meeting(Searchable):
         return meeting
 
     @property
+    def is_announced(self):
+        # The rule of MeetingQuerySet.announced(), for one meeting in hand.
+        return self.announced_at is not None
+
+    @property
     def is_upcoming(self):
         # The rule of MeetingQuerySet.upcoming(), for one meeting in hand.
         return self.status == self.Status.PLANNED and self.starts_at >= timezone.now()
@@ -433,7 +464,11 @@ class DocumentQuerySet(models.QuerySet):
         """
         if has_staff_rights(user):
             return self.all()
-        released = self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+        released = self.filter(
+            published_at__isnull=False,
+            published_at__lte=timezone.now(),
+            meeting__announced_at__isnull=False,
+        )
         draft = Q(kind=Document.Kind.MINUTES, approved_on__isnull=True)
         visible = Q(visibility=Document.Visibility.PUBLIC) & ~draft
         if user.is_authenticated and user.is_active:
@@ -467,6 +502,15 @@ class DocumentQuerySet(models.QuerySet):
     def minutes_drafts(self):
         """Minutes not approved yet: open for the members' comments."""
         return self.filter(kind=Document.Kind.MINUTES, approved_on__isnull=True)
+
+    def awaiting_approval(self):
+        """Drafts of minutes for staff to approve, the oldest meeting first, each with the number
+        of the members' comments in `comment_count`."""
+        return (
+            self.minutes_drafts()
+            .annotate(comment_count=models.Count("comments"))
+            .order_by("meeting__starts_at", "pk")
+        )
 
 
 class Document(UploadedFile, Searchable):
@@ -827,13 +871,14 @@ class Reply(models.Model):
 
 class OutcomeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Decisions and tasks are for staff and the current members of the meeting's board."""
+        """Decisions and tasks are for staff and the current members of the meeting's board, of
+        announced meetings."""
         if has_staff_rights(user):
             return self.all()
         if not (user.is_authenticated and user.is_active):
             return self.none()
         boards = Membership.objects.current_of(user).values("board_id")
-        return self.filter(meeting__board__in=boards)
+        return self.filter(meeting__board__in=boards, meeting__announced_at__isnull=False)
 
     def tasks(self):
         return self.filter(kind=Outcome.Kind.TASK)
@@ -841,6 +886,10 @@ class OutcomeQuerySet(models.QuerySet):
     def open(self):
         """Still to be done: open or in progress."""
         return self.filter(status__in=Outcome.OPEN_STATUSES)
+
+    def overdue(self):
+        """Tasks still to be done whose due date has passed: the rule of Outcome.is_overdue."""
+        return self.tasks().open().filter(due_on__lt=timezone.localdate())
 
     def by_due_date(self):
         """The next due first; those without a date last."""

@@ -14,7 +14,8 @@ class MeetingSource(Source):
     def queryset(self, user):
         # A held meeting's summary is found once its minutes are approved, as it is shown.
         return (
-            Meeting.objects.with_public_summary()
+            Meeting.objects.announced()
+            .with_public_summary()
             .filter(summary_is_public=True)
             .select_related("board")
         )

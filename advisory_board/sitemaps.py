@@ -5,7 +5,7 @@ from .models import Meeting
 
 class MeetingSitemap(Sitemap):
     def items(self):
-        return Meeting.objects.only("pk", "updated_at").order_by("pk")
+        return Meeting.objects.announced().only("pk", "updated_at").order_by("pk")
 
     def lastmod(self, meeting):
         return meeting.updated_at

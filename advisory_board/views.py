@@ -117,7 +117,7 @@ def board_index(request):
         )
 
     past = KeptCountPaginator(
-        board.meetings.past().with_public_summary(),
+        board.meetings.announced().past().with_public_summary(),
         PAST_MEETINGS_PER_PAGE,
         vary=["past-meetings", board.pk],
     )
@@ -127,7 +127,7 @@ def board_index(request):
         {
             "board": board,
             "memberships": memberships,
-            "upcoming": board.meetings.upcoming(),
+            "upcoming": board.meetings.announced().upcoming(),
             "page_obj": past.get_page(request.GET.get("page")),
         },
     )
@@ -144,7 +144,10 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
     user = request.user
     person, boards = current_member(user)
     meeting = get_object_or_404(
-        with_reply_of(person, Meeting.objects.select_related("board").with_public_summary()),
+        with_reply_of(
+            person,
+            Meeting.objects.visible_to(user).select_related("board").with_public_summary(),
+        ),
         pk=pk,
     )
     is_member = meeting.board_id in boards
@@ -267,7 +270,9 @@ def members_area(request):
         return render(request, "advisory_board/members.html", context)
 
     now = timezone.now()
-    meetings = Meeting.objects.filter(board__in=boards).select_related("board")
+    # Members see a meeting once it is announced, as everyone else does: no link to a page they
+    # cannot open, no reply to a date that may still move.
+    meetings = Meeting.objects.announced().filter(board__in=boards).select_related("board")
     next_meeting = with_reply_of(person, meetings.upcoming()).first()
     documents = (
         Document.objects.visible_to(user)
@@ -405,7 +410,7 @@ def log_downloads(request, documents, *, via_zip=False, via_book=False, version=
 
 @never_cache
 def meeting_zip(request, pk):
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
     documents = list(
         Document.objects.visible_to(request.user)
         .filter(meeting=meeting)
@@ -441,7 +446,9 @@ def zip_audience(user, meeting):
 @never_cache
 def meeting_book_download(request, pk):
     """The meeting book of what the reader may see, for the board's current members and staff."""
-    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    meeting = get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related("board"), pk=pk
+    )
     audience = zip_audience(request.user, meeting)
     if audience == "oeffentlich":
         raise Http404
@@ -477,7 +484,7 @@ def meeting_book_download(request, pk):
 @login_required
 @require_POST
 def meeting_reply(request, pk):
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = get_object_or_404(Meeting.objects.announced(), pk=pk)
     person, boards = current_member(request.user)
     if meeting.board_id not in boards:
         raise Http404
@@ -550,7 +557,7 @@ def calendar_token(request):
 @public_page
 def public_calendar(request):
     board = current_board()
-    meetings = board.meetings.select_related("board").with_public_summary()
+    meetings = board.meetings.announced().select_related("board").with_public_summary()
     return ics_response(
         meetings_calendar(request, meetings, _("Beirat für Sozialplanung – Sitzungen")),
         "beirat.ics",
@@ -560,7 +567,8 @@ def public_calendar(request):
 @public_page
 def meeting_calendar(request, pk):
     meeting = get_object_or_404(
-        Meeting.objects.select_related("board").with_public_summary(), pk=pk
+        Meeting.objects.visible_to(request.user).select_related("board").with_public_summary(),
+        pk=pk,
     )
     return ics_response(
         meetings_calendar(request, [meeting], str(meeting)),
@@ -577,7 +585,8 @@ def personal_calendar(request, token):
     if not boards:
         raise Http404
     meetings = (
-        Meeting.objects.filter(board__in=boards)
+        Meeting.objects.announced()
+        .filter(board__in=boards)
         .select_related("board")
         .prefetch_related("agenda_items")
         .with_public_summary()

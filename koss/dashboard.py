@@ -5,7 +5,8 @@ import functools
 
 from django.db.models import Count, Q
 
-from advisory_board.models import Document, Meeting, Membership, Person
+from advisory_board import overview
+from advisory_board.models import Document
 from news.models import Article
 
 from .models import Mail
@@ -28,30 +29,6 @@ def listing(queryset):
     return Listing(list(queryset[:LISTED]), queryset.count())
 
 
-@dataclasses.dataclass
-class NextMeeting:
-    meeting: Meeting
-    attending: list
-    declined: list
-    waiting: list
-
-
-def next_meeting():
-    """The next planned meeting, who replied yes or no, and which current members not yet."""
-    meeting = Meeting.objects.upcoming().select_related("board").first()
-    if meeting is None:
-        return None
-    replies = list(meeting.replies.select_related("person").order_by("person"))
-    members = Membership.objects.current().filter(board=meeting.board_id)
-    waiting = Person.objects.filter(memberships__in=members).exclude(replies__meeting=meeting)
-    return NextMeeting(
-        meeting=meeting,
-        attending=[reply.person for reply in replies if reply.coming],
-        declined=[reply.person for reply in replies if not reply.coming],
-        waiting=list(waiting.distinct()),
-    )
-
-
 def mail_counts():
     return Mail.objects.aggregate(
         pending=Count("pk", filter=Q(status=Mail.Status.PENDING)),
@@ -62,7 +39,12 @@ def mail_counts():
 def staff_dashboard():
     only = ["title", "slug", "status", "publish_at"]
     return {
-        "next_meeting": next_meeting(),
+        # What the board needs before its next meeting, by the board's own rules.
+        "next_meeting": overview.next_meeting(),
+        "prepared_meetings": list(overview.prepared_meetings()),
+        "minutes": listing(overview.minutes_awaiting_approval()),
+        "overdue_tasks": listing(overview.overdue_tasks()),
+        "without_login": listing(overview.members_without_login()),
         "unreleased_documents": listing(
             Document.objects.unreleased()
             .select_related("meeting")

@@ -50,7 +50,11 @@ def home(request):
         Article.objects.published().upcoming_events().defer("body", "search_vector")[:HOME_EVENTS]
     )
     next_meeting = (
-        Meeting.objects.upcoming().filter(board__is_current=True).select_related("board").first()
+        Meeting.objects.announced()
+        .upcoming()
+        .filter(board__is_current=True)
+        .select_related("board")
+        .first()
     )
     return render(
         request,

@@ -46,7 +46,7 @@ def article_detail(request, slug):
             "preview": has_staff_rights(request.user),
             "attachments": article.attachments.all(),
             "partners": article.related_partners.published(),
-            "meetings": article.related_meetings.select_related("board"),
+            "meetings": article.related_meetings.announced().select_related("board"),
         },
     )
 

@@ -175,6 +175,8 @@ def make_meeting(board, number=None, days_ahead=30, **fields):
 
     fields.setdefault("location", "Staatskanzlei, Erfurt")
     fields.setdefault("starts_at", timezone.now() + datetime.timedelta(days=days_ahead))
+    # Meetings are made as the public sees them: announced. Prepared ones pass announced_at=None.
+    fields.setdefault("announced_at", timezone.now())
     return Meeting.objects.create(board=board, number=number or next(_sequence), **fields)
 
 

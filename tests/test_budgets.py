@@ -73,6 +73,7 @@ def build(partners, articles, meetings, offset=0):
             location="Erfurt",
             status="stattgefunden",
             public_summary="Sozialplanung im Beirat.",
+            announced_at=now,
         )
         for n in range(offset, offset + meetings)
     )

@@ -133,14 +133,18 @@ def test_staff_prepare_publish_and_announce_the_next_meeting_in_few_steps(
 
     staff.click(page.get_by_role("button", name="Sichern und veröffentlichen …"))
     expect(page.get_by_text("Benachrichtigt wird 1 Mitglied:")).to_be_visible()
+    # Saved, not yet announced: the confirmation announces it.
+    assert Meeting.objects.get(board=board, number=9).announced_at is None
+    expect(page.get_by_text("Die Sitzung ist in Vorbereitung.")).to_be_visible()
     expect(page.get_by_text("Maria Mitglied")).to_be_visible()
     staff.click(page.get_by_role("button", name="Veröffentlichen und benachrichtigen"))
     expect(page.locator(".messagelist")).to_contain_text(
-        "2 Dokumente veröffentlicht, 1 Benachrichtigung wird versandt."
+        "bekanntgegeben, 2 Dokumente veröffentlicht, 1 Benachrichtigung wird versandt."
     )
 
     meeting = Meeting.objects.get(board=board, number=9)
     assert meeting.status == Meeting.Status.PLANNED
+    assert meeting.announced_at is not None
     assert (
         meeting.starts_at.astimezone(BERLIN).weekday()
         == previous.starts_at.astimezone(BERLIN).weekday()
