@@ -5,7 +5,7 @@ import functools
 
 from django.db.models import Count, Q
 
-from advisory_board.models import Document, Meeting, Membership, Person
+from advisory_board.models import BookBuild, Document, Meeting, Membership, Person
 from news.models import Article
 
 from .models import Mail
@@ -72,6 +72,8 @@ def staff_dashboard():
         "drafts": listing(Article.objects.drafts().only(*only).order_by("-updated_at")),
         "scheduled": listing(Article.objects.scheduled().only(*only).order_by("publish_at")),
         "mail_status": Mail.Status,
+        # Meeting books given up after their last attempt (templates/admin/index.html).
+        "failed_books": listing(BookBuild.objects.failed().select_related("meeting")),
     }
 
 

@@ -197,3 +197,28 @@ def test_links_lead_only_where_the_staff_member_may_go(client, office):
     assert "2 E-Mails sind gescheitert" in page
     assert reverse("admin:koss_mail_changelist") not in page
     assert reverse("admin:advisory_board_meeting_change", args=[office.pk]) not in page
+
+
+def test_meeting_books_that_could_not_be_built(staff_client, office):
+    from advisory_board.models import BookBuild
+
+    text = text_of(staff_client.get(INDEX))
+    assert "Sitzungsmappen, die nicht erstellt werden konnten" not in text
+    BookBuild.objects.create(
+        meeting=office,
+        name=f"board/books/{office.pk}-mitglieder-abc.pdf",
+        attempts=3,
+        last_error="RecursionError: maximum recursion depth exceeded",
+        failed_at=timezone.now(),
+    )
+    # A book that is still being tried is no failure yet.
+    BookBuild.objects.create(
+        meeting=office, name=f"board/books/{office.pk}-redaktion-def.pdf", attempts=1
+    )
+    response = staff_client.get(INDEX)
+    text = text_of(response)
+    assert "Sitzungsmappen, die nicht erstellt werden konnten" in text
+    assert "9. Sitzung am 16.01.2027 – für Mitglieder" in text
+    assert "für die Redaktion" not in text
+    page = response.content.decode()
+    assert reverse("admin:advisory_board_meeting_change", args=[office.pk]) in page
