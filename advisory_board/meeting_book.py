@@ -1,6 +1,13 @@
 """The meeting book (Sitzungsmappe): one PDF with a cover page (board, meeting, date, time, place,
-agenda) and then every PDF document the reader may see, in agenda order, with bookmarks per agenda
-item and per document.
+agenda) and then every PDF document its agenda names that the reader may see, in agenda order, with
+bookmarks per agenda item and per document: the meeting's own documents and the minutes of an
+earlier meeting up for approval under its item.
+
+Each document is read within fixed limits (koss.core.pdfs), copied on its own and stripped of
+actions, scripts and launch links before it is bound: a document that cannot be read or bound is
+left out with a note on the cover, the others are bound. A book whose build fails all the same is
+tried MAX_ATTEMPTS times with pauses, then given up (BookBuild.objects.failed(): readers get the
+documents one by one, staff see it on the admin's start page).
 
 A book is built once per set of document versions, by a background task, and kept in the storage
 (the local disk or the object store) under a name derived from a hash of what is in it, like the
@@ -31,35 +38,41 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
 from koss.core.links import public_url
+from koss.core.pdfs import read_pdf
 from koss.core.storage import on_local_disk, open_seekable
 
-from .models import Document, Meeting
+from .models import BookBuild, Document, Meeting
 
 logger = logging.getLogger(__name__)
 
 BOOK_DIRECTORY = "board/books"
 # Part of every book's name: raise it when the layout changes, and every book is built anew.
-BOOK_FORMAT = 3
+BOOK_FORMAT = 4
 # The PDF's information dictionary names the documents inside, so that a download of a stored
 # book logs exactly those without reading its pages.
 DOCUMENTS_KEY = "/KossDocuments"
 # A build takes seconds; a temporary file this old was left by a crashed one.
 ABANDONED_AFTER = datetime.timedelta(hours=1)
 COPY_CHUNK = 1024 * 1024
+# A failed build is tried again after these pauses; after the last attempt it is given up.
+RETRY_PAUSES = [datetime.timedelta(minutes=1), datetime.timedelta(minutes=5)]
+MAX_ATTEMPTS = len(RETRY_PAUSES) + 1
 
 
 def meeting_book(meeting, documents, audience):
     """The stored book of these documents (a FieldFile) and the documents inside it, or
     (None, []) while it is not built.
 
-    `documents` are those the reader may see (Document.objects.visible_to()) with their agenda
-    items; `audience` only names the file, whose hash covers everything on its pages.
+    `documents` are those of the meeting's agenda the reader may see
+    (Document.objects.visible_to().of_agenda()) with their agenda and approval items; `audience`
+    only names the file, whose hash covers everything on its pages.
     """
     field = Document._meta.get_field("file")
     name = book_name(meeting, documents, audience)
@@ -82,10 +95,12 @@ def book_name(meeting, documents, audience):
         "documents": sorted(
             [
                 d.pk,
+                d.meeting_id,
                 d.version,
                 d.file.name,
                 d.title,
                 d.agenda_item_id,
+                d.approval_item_id,
                 d.content_type,
                 d.approved_on and d.approved_on.isoformat(),
             ]
@@ -105,32 +120,101 @@ def stored_document_ids(storage, name):
 
 def ask_for_meeting_book(meeting, documents, audience):
     """Start building the book, unless a build of the same book was asked for in the last five
-    minutes: a reader who asks again while a worker builds it starts no second build."""
-    if cache.add(f"meeting-book:{book_name(meeting, documents, audience)}", True, 300):
+    minutes (a reader who asks again while a worker builds it starts no second build), waits for
+    its next attempt or was given up."""
+    name = book_name(meeting, documents, audience)
+    build = BookBuild.objects.filter(name=name).first()
+    if build is not None and build.failed_at is not None:
+        return
+    if build is not None and build.next_attempt_at and build.next_attempt_at > timezone.now():
+        return
+    if cache.add(f"meeting-book:{name}", True, 300):
         build_meeting_book.enqueue(meeting.pk, audience, [document.pk for document in documents])
 
 
-@task()
-def build_meeting_book(meeting_id, audience, document_ids):
+def meeting_book_given_up(meeting, documents, audience):
+    """Whether every attempt at this book failed (the reader gets the documents one by one)."""
+    name = book_name(meeting, documents, audience)
+    return BookBuild.objects.failed().filter(name=name).exists()
+
+
+@task(takes_context=True)
+def build_meeting_book(context, meeting_id, audience, document_ids):
     """Build and store the book of these documents of the meeting, unless it is stored already.
 
     The view passes the ids of the documents the reader may see; a document changed or deleted
     since then gives a book under another name, and the next request asks for the right one.
+    Each attempt is counted before it begins, so that a worker killed by a file counts too.
     """
     meeting = Meeting.objects.select_related("board").filter(pk=meeting_id).first()
     if meeting is None:
         return
     documents = list(
-        Document.objects.filter(meeting=meeting, pk__in=document_ids)
-        .select_related("agenda_item")
+        Document.objects.of_agenda(meeting)
+        .filter(pk__in=document_ids)
+        .select_related("agenda_item", "approval_item")
         .defer("text", "search_vector")
     )
     storage = Document._meta.get_field("file").storage
     name = book_name(meeting, documents, audience)
     if storage.exists(name):
         return  # another request asked for the same book
-    store_book(storage, name, meeting, documents)
+    build, _created = BookBuild.objects.get_or_create(name=name, defaults={"meeting": meeting})
+    if build.failed_at is not None:
+        return
+    if build.attempts >= MAX_ATTEMPTS:
+        # The last attempt never came back: its worker was killed.
+        build.failed_at = timezone.now()
+        build.save(update_fields=["failed_at"])
+        return
+    build.attempts += 1
+    build.next_attempt_at = None
+    build.save(update_fields=["attempts", "next_attempt_at"])
+    try:
+        store_book(storage, name, meeting, documents, partial=partial_prefix(context))
+    except Exception as error:
+        record_failure(build, error, [meeting.pk, audience, document_ids])
+        return
+    build.delete()
     prune_books(storage, f"{meeting.pk}-{audience}-", keep=name)
+
+
+def record_failure(build, error, arguments):
+    """Try the book again after a pause, or give it up after the last attempt."""
+    logger.exception("Meeting book %s failed (attempt %s)", build.name, build.attempts)
+    build.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if build.attempts >= MAX_ATTEMPTS:
+        build.failed_at = timezone.now()
+    else:
+        pause = RETRY_PAUSES[build.attempts - 1]
+        build.next_attempt_at = timezone.now() + pause
+        if build_meeting_book.get_backend().supports_defer:
+            build_meeting_book.using(run_after=build.next_attempt_at).enqueue(*arguments)
+            # The retry waits in the queue: readers asking meanwhile start none of their own.
+            cache.set(f"meeting-book:{build.name}", True, pause.total_seconds() + 300)
+        # Otherwise (tasks at once, `make run`) the next reader after the pause asks again.
+    build.save(update_fields=["last_error", "failed_at", "next_attempt_at"])
+
+
+def partial_prefix(context):
+    """The start of the name of the book's temporary file on the local disk: it names the task, so
+    that `manage.py recover_tasks` can remove what a killed worker left (remove_partial_book)."""
+    return f".{context.task_result.id}-"
+
+
+def remove_partial_book(task_id):
+    """Delete the temporary file of the book task `task_id`, left by a worker killed while it wrote
+    it. In object storage there is none: a book is uploaded only when complete."""
+    storage = Document._meta.get_field("file").storage
+    if not on_local_disk(storage):
+        return
+    try:
+        filenames = storage.listdir(BOOK_DIRECTORY)[1]
+    except FileNotFoundError:
+        return
+    for filename in filenames:
+        if filename.startswith(f".{task_id}-") and filename.endswith(".part"):
+            storage.delete(f"{BOOK_DIRECTORY}/{filename}")
 
 
 @dataclasses.dataclass
@@ -138,19 +222,27 @@ class Entry:
     """A document in the book: its pages, or why it has none."""
 
     document: Document
+    item: object = None  # the agenda item it belongs to in this meeting, or None
     reader: PdfReader | None = None
     problem: str = ""
     first_page: int = 0  # counted from 1, once the cover's length is known
 
+    @property
+    def bookmark(self):
+        title = self.document.title
+        if self.document.is_minutes_draft:
+            title += " (" + _("Entwurf") + ")"
+        return title
 
-def store_book(storage, name, meeting, documents):
+
+def store_book(storage, name, meeting, documents, partial="."):
     """Write the book into a temporary file and store it when complete, so that a concurrent
     request finds the whole book or none (as the meeting ZIP does)."""
     if on_local_disk(storage):
         path = Path(storage.path(name))
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=".", suffix=".part", delete=False
+            dir=path.parent, prefix=partial, suffix=".part", delete=False
         ) as temporary:
             try:
                 write_book(temporary, meeting, documents)
@@ -173,7 +265,10 @@ def write_book(target, meeting, documents):
     with translation.override(settings.LANGUAGE_CODE), tempfile.TemporaryDirectory() as sources:
         agenda = list(meeting.agenda_items.all())
         attendance = list(meeting.attendance.for_list())
-        entries = [read_document(document, sources) for document in in_agenda_order(documents)]
+        entries = [
+            read_document(document, sources, meeting)
+            for document in in_agenda_order(documents, meeting)
+        ]
         cover = render_cover(meeting, agenda, entries, attendance)
         writer = PdfWriter()
         writer.append(PdfReader(io.BytesIO(cover)))
@@ -182,7 +277,7 @@ def write_book(target, meeting, documents):
         for entry in entries:
             if entry.reader is None:
                 continue
-            item = entry.document.agenda_item
+            item = entry.item
             page = len(writer.pages)
             # A bookmark can point only at a page that is in the book already.
             writer.append(entry.reader, import_outline=False)
@@ -194,9 +289,8 @@ def write_book(target, meeting, documents):
                     else _("Weitere Unterlagen")
                 )
                 parents[item] = writer.add_outline_item(title=title, page_number=page)
-            writer.add_outline_item(
-                title=entry.document.title, page_number=page, parent=parents[item]
-            )
+            writer.add_outline_item(title=entry.bookmark, page_number=page, parent=parents[item])
+        strip_actions(writer)
         writer.page_mode = "/UseOutlines"
         writer.add_metadata(
             {
@@ -210,17 +304,27 @@ def write_book(target, meeting, documents):
         writer.write(target)
 
 
-def in_agenda_order(documents):
+def agenda_item_in(meeting, document):
+    """The item of the meeting's agenda that names the document: its own item, or for minutes of
+    an earlier meeting the item that puts them up for approval."""
+    return document.agenda_item if document.meeting_id == meeting.pk else document.approval_item
+
+
+def in_agenda_order(documents, meeting):
     """Documents by their agenda item's position, then those of no item, each in upload order."""
-    return sorted(
-        documents,
-        key=lambda d: (d.agenda_item is None, d.agenda_item.position if d.agenda_item else 0, d.pk),
-    )
+
+    def position(document):
+        item = agenda_item_in(meeting, document)
+        return (item is None, item.position if item else 0, document.pk)
+
+    return sorted(documents, key=position)
 
 
-def read_document(document, directory):
-    """The document's pages, read from a local copy (the object store's file is copied once)."""
-    entry = Entry(document)
+def read_document(document, directory, meeting):
+    """The document's pages, read from a local copy (the object store's file is copied once),
+    within fixed limits, and copied on their own without actions or scripts. Whatever goes wrong
+    leaves this document out, with a note on the cover."""
+    entry = Entry(document, item=agenda_item_in(meeting, document))
     if document.content_type != "application/pdf":
         entry.problem = _("liegt nicht als PDF vor – einzeln herunterladen")
         return entry
@@ -228,18 +332,107 @@ def read_document(document, directory):
     try:
         with document.file.open("rb") as source, open(path, "wb") as copy:
             shutil.copyfileobj(source, copy, COPY_CHUNK)
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise PyPdfError("encrypted")
-        if not reader.pages:
-            raise PyPdfError("no pages")
-    except (FileNotFoundError, PyPdfError, ValueError, KeyError) as error:
+        entry.reader = clean_copy(read_pdf(path))
+    except Exception as error:  # RecursionError, MemoryError, pypdf's and any other
         # The others still get their book; operators learn of the broken file.
-        logger.error("Document %s left out of the meeting book: %s", document.pk, error)
+        logger.error("Document %s left out of the meeting book: %r", document.pk, error)
+        entry.reader = None
         entry.problem = _("konnte nicht eingebunden werden – einzeln herunterladen")
-        return entry
-    entry.reader = reader
     return entry
+
+
+def clean_copy(reader):
+    """The document's pages written on their own, stripped of actions, and read back: what the
+    book binds has been through pypdf once already, so binding it cannot fail on this file."""
+    if not reader.pages:
+        raise PyPdfError("no pages")
+    writer = PdfWriter()
+    writer.append(reader, import_outline=False)
+    strip_actions(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    buffer.seek(0)
+    return read_pdf(buffer)
+
+
+# Actions a bound page may keep: a jump within the book, and a plain web link (opened by the
+# reader's browser, like any link on the portal's pages). Everything else – JavaScript, launching
+# programs, sending or importing form data, other files, media – is removed.
+SAFE_ACTIONS = {"/GoTo", "/URI"}
+UNSAFE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/ResetForm",
+    "/GoToR",
+    "/GoToE",
+    "/Rendition",
+    "/Movie",
+    "/Sound",
+    "/Hide",
+    "/RichMediaExecute",
+    "/GoTo3DView",
+}
+# Annotations that only carry files or media.
+UNSAFE_ANNOTATIONS = {"/FileAttachment", "/Screen", "/Movie", "/Sound", "/RichMedia", "/3D"}
+
+
+def is_safe_action(action):
+    action = action.get_object()
+    if not isinstance(action, DictionaryObject) or action.get("/S") not in SAFE_ACTIONS:
+        return False
+    if action["/S"] == "/URI":
+        return str(action.get("/URI", "")).strip().lower().startswith(("http://", "https://"))
+    return True
+
+
+def strip_actions(writer):
+    """Remove every action but jumps and plain web links, every script and form, and the
+    document-level triggers (/OpenAction, /AA) from the writer's document."""
+    root = writer.root_object
+    for key in ("/OpenAction", "/AA", "/AcroForm"):
+        root.pop(key, None)
+    if "/Names" in root:
+        names = root["/Names"].get_object()
+        for key in ("/JavaScript", "/EmbeddedFiles"):
+            names.pop(key, None)
+    seen, stack = set(), [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if item.idnum in seen:
+                continue
+            seen.add(item.idnum)
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            # What it points to is visited too, even what it loses: an orphan is emptied as well.
+            stack.extend(item.values())
+            strip_dictionary(item)
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+
+
+def strip_dictionary(dictionary):
+    if dictionary.get("/S") in UNSAFE_ACTIONS:
+        # An action reached some other way than /A (a name tree, a chain): emptied where it is.
+        dictionary.clear()
+    for key in ("/AA", "/JS", "/XFA"):
+        dictionary.pop(key, None)
+    if "/S" in dictionary:
+        dictionary.pop("/Next", None)  # an action's chain (a bookmark's /Next is its sibling)
+    if "/A" in dictionary and not is_safe_action(dictionary["/A"]):
+        del dictionary["/A"]
+    if "/Annots" in dictionary:
+        annotations = dictionary["/Annots"].get_object()
+        if isinstance(annotations, ArrayObject):
+            kept = [
+                annotation
+                for annotation in annotations
+                if isinstance(annotation.get_object(), DictionaryObject)
+                and annotation.get_object().get("/Subtype") not in UNSAFE_ANNOTATIONS
+            ]
+            annotations[:] = kept
 
 
 def escape(text):
@@ -317,7 +510,7 @@ def cover_flowables(meeting, agenda, entries, attendance):
     flowables += [Spacer(0, 6 * mm), Paragraph(escape(_("Tagesordnung")), STYLES["heading"])]
     by_item = {}
     for entry in entries:
-        by_item.setdefault(entry.document.agenda_item_id, []).append(entry)
+        by_item.setdefault(entry.item.pk if entry.item else None, []).append(entry)
     items = []
     for item in agenda:
         items.append(

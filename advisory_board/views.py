@@ -26,7 +26,12 @@ from koss.core.validators import document_content_type
 from .archives import meeting_archive
 from .calendars import meetings_calendar
 from .forms import MinutesCommentForm, ReplyForm
-from .meeting_book import ask_for_meeting_book, meeting_book
+from .meeting_book import (
+    ask_for_meeting_book,
+    in_agenda_order,
+    meeting_book,
+    meeting_book_given_up,
+)
 from .models import (
     Board,
     Document,
@@ -153,14 +158,16 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
     is_member = meeting.board_id in boards
     staff = has_staff_rights(user)
     may_see_agenda = is_member or staff
-    of_meeting = Q(meeting=meeting)
-    if may_see_agenda:
-        # The same query brings the minutes of earlier meetings that are up for approval here.
-        of_meeting |= Q(approval_item__meeting=meeting)
+    # Members and staff see the agenda, and with it the minutes of earlier meetings that are up
+    # for approval here.
+    of_meeting = (
+        Document.objects.of_agenda(meeting)
+        if may_see_agenda
+        else Document.objects.filter(meeting=meeting)
+    )
     documents, submitted = [], defaultdict(list)
     for document in (
-        Document.objects.visible_to(user)
-        .filter(of_meeting)
+        of_meeting.visible_to(user)
         .select_related("agenda_item", "approval_item__meeting")
         .defer("text", "search_vector", "approval_item__meeting__search_vector")
     ):
@@ -411,15 +418,21 @@ def log_downloads(request, documents, *, via_zip=False, via_book=False, version=
 @never_cache
 def meeting_zip(request, pk):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    audience = zip_audience(request.user, meeting)
+    # As on the meeting page: who sees the agenda gets the minutes it puts up for approval too.
+    of_meeting = (
+        Document.objects.filter(meeting=meeting)
+        if audience == "oeffentlich"
+        else Document.objects.of_agenda(meeting)
+    )
     documents = list(
-        Document.objects.visible_to(request.user)
-        .filter(meeting=meeting)
+        of_meeting.visible_to(request.user)
         .select_related("meeting")
         .defer("text", "search_vector", "meeting__search_vector")
     )
     if not documents:
         raise Http404
-    archive, included = meeting_archive(meeting, documents, zip_audience(request.user, meeting))
+    archive, included = meeting_archive(meeting, documents, audience)
     if not included:
         raise Http404
     response = file_response(
@@ -453,9 +466,9 @@ def meeting_book_download(request, pk):
     if audience == "oeffentlich":
         raise Http404
     documents = list(
-        Document.objects.visible_to(request.user)
-        .filter(meeting=meeting)
-        .select_related("agenda_item")
+        Document.objects.of_agenda(meeting)
+        .visible_to(request.user)
+        .select_related("agenda_item", "approval_item")
         .defer("text", "search_vector")
     )
     if not documents:
@@ -465,6 +478,13 @@ def meeting_book_download(request, pk):
         ask_for_meeting_book(meeting, documents, audience)
         # Built by now when tasks run at once (make run); otherwise a worker builds it soon.
         book, included = meeting_book(meeting, documents, audience)
+    if book is None and meeting_book_given_up(meeting, documents, audience):
+        # Every attempt failed: the reader gets the documents one by one.
+        return render(
+            request,
+            "advisory_board/meeting_book_failed.html",
+            {"meeting": meeting, "documents": in_agenda_order(documents, meeting)},
+        )
     if book is None:
         response = render(
             request, "advisory_board/meeting_book_pending.html", {"meeting": meeting}, status=202

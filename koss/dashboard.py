@@ -6,7 +6,7 @@ import functools
 from django.db.models import Count, Q
 
 from advisory_board import overview
-from advisory_board.models import Document
+from advisory_board.models import BookBuild, Document
 from news.models import Article
 
 from .models import Mail
@@ -54,6 +54,8 @@ def staff_dashboard():
         "drafts": listing(Article.objects.drafts().only(*only).order_by("-updated_at")),
         "scheduled": listing(Article.objects.scheduled().only(*only).order_by("publish_at")),
         "mail_status": Mail.Status,
+        # Meeting books given up after their last attempt (templates/admin/index.html).
+        "failed_books": listing(BookBuild.objects.failed().select_related("meeting")),
     }
 
 

@@ -246,6 +246,9 @@ TASKS = {
         )
     }
 }
+# A task RUNNING this long was left by a killed worker: `manage.py recover_tasks` gives it back to
+# the workers. Longer than any task takes (a mail or a meeting book: seconds).
+KOSS_TASK_TIMEOUT_MINUTES = env_int("KOSS_TASK_TIMEOUT_MINUTES", 30)
 # The pause before a failed mail is tried again; it doubles with every attempt.
 KOSS_MAIL_RETRY_SECONDS = env_int("KOSS_MAIL_RETRY_SECONDS", 60)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KOSS-Portal <koss@example.org>")

@@ -11,6 +11,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+from pypdf.errors import PyPdfError
+
+from .pdfs import MAX_PAGES, PdfLimitExceeded, read_pdf
 
 # Formats a browser shows safely as an <img>; SVG is excluded because it can carry script.
 ALLOWED_IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
@@ -187,10 +190,35 @@ def validate_document_upload(upload):
     """Accept PDF, office documents and images up to the configured size; nothing executable."""
     _check_size(upload, settings.KOSS_MAX_DOCUMENT_SIZE)
     _check_pixels(_read_image(upload)[1])
-    if document_content_type(upload) is None:
+    content_type = document_content_type(upload)
+    if content_type is None:
         raise ValidationError(
             _(
                 "Dieser Dateityp ist nicht erlaubt. Bitte laden Sie ein PDF, ein Office-Dokument "
                 "(Word, Excel, PowerPoint, OpenDocument) oder ein Bild (PNG, JPEG, WebP) hoch."
             )
         )
+    if content_type == DOCUMENT_TYPES["pdf"]:
+        _check_pdf(upload)
+
+
+def _check_pdf(upload):
+    """Refuse a PDF that pypdf reads only past its limits (nesting, objects, pages, time): the
+    meeting book and the text search read every PDF. A PDF pypdf cannot parse at all is let
+    through, as before: viewers open many such files, and the book lists it to download alone."""
+    upload.seek(0)
+    try:
+        read_pdf(upload)
+    except PdfLimitExceeded:
+        raise ValidationError(
+            _(
+                "Das PDF lässt sich nicht sicher lesen: es ist zu tief verschachtelt, zu "
+                "umfangreich (mehr als %(pages)s Seiten) oder braucht zu lange zum Lesen. Bitte "
+                "speichern Sie es neu, etwa mit „Als PDF drucken“, und laden Sie es erneut hoch."
+            )
+            % {"pages": f"{MAX_PAGES:,}".replace(",", ".")}
+        ) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError):
+        pass
+    finally:
+        upload.seek(0)

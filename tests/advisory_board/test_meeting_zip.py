@@ -117,3 +117,30 @@ def test_zip_is_handed_to_nginx(login, world, settings):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     assert DownloadLog.objects.filter(via_zip=True).count() == 2
+
+
+def test_zip_holds_the_minutes_the_agenda_puts_up_for_approval(login, world, client):
+    """As the meeting page and the meeting book: what the agenda names, for whoever may read it."""
+    from advisory_board.models import AgendaItem
+
+    from ..factories import make_document, make_meeting
+
+    meeting = world["meeting"]
+    earlier = make_meeting(world["board"], number=4, days_ahead=-90)
+    approval = AgendaItem.objects.create(meeting=meeting, position=2, title="Genehmigung")
+    minutes = make_document(earlier, "Protokoll der 4. Sitzung", approval_item=approval)
+    note = make_document(earlier, "Vermerk", visibility="redaktion", approval_item=approval)
+    make_document(earlier, "Präsentation der 4. Sitzung", kind="sonstiges")
+    member = archive_of(login("member").get(zip_url(world)))
+    assert minutes.download_name in member.namelist()
+    assert note.download_name not in member.namelist()
+    assert len(member.namelist()) == 3
+    client.logout()
+    # The public get the meeting's own public documents only.
+    assert archive_of(client.get(zip_url(world))).namelist() == [
+        world["documents"]["public"].download_name
+    ]
+    login_staff(client, world["users"]["staff"])
+    staff = archive_of(client.get(zip_url(world)))
+    assert {minutes.download_name, note.download_name} <= set(staff.namelist())
+    assert len(staff.namelist()) == 4 + 2

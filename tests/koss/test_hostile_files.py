@@ -1,5 +1,6 @@
 """Hostile files fail fast with a German message: images of huge pixel counts and ZIP bombs are
-refused before anything is decoded or decompressed in full."""
+refused before anything is decoded or decompressed in full, PDFs past pypdf's safe reading limits
+(nesting, pages, time) before anything else reads them."""
 
 import io
 import struct
@@ -15,13 +16,15 @@ from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
 from advisory_board.models import Document
-from koss.core import validators
+from koss.core import pdfs, validators
+from koss.core.demo import demo_pdf
 from koss.core.text import extract_text
 from koss.core.validators import validate_document_upload
 from news.models import Article, Attachment
 
 from ..advisory_board.conftest import world  # noqa: F401 - fixture
 from ..factories import NO_EARLIER_VERSIONS, login_as, make_partner, partner_form
+from ..hostile_pdfs import deeply_nested_pdf, pdf_with_actions
 from ..news.test_admin import ADD_URL, article_form
 
 pytestmark = [
@@ -188,9 +191,81 @@ def test_text_of_a_pdf_is_extracted_in_bounded_time():
     assert time.perf_counter() - started < 1
 
 
+def many_pages_pdf(pages):
+    writer = PdfWriter()
+    page = io.BytesIO(demo_pdf("Seite", ["Text"]))
+    from pypdf import PdfReader
+
+    reader = PdfReader(page)
+    for _ in range(pages):
+        writer.add_page(reader.pages[0])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def test_real_office_documents_still_pass():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
         archive.writestr("content.xml", "<office:document-content/>")
     validate_document_upload(SimpleUploadedFile("bericht.odt", buffer.getvalue()))
+
+
+HOSTILE_PDFS = {
+    "verschachtelt": deeply_nested_pdf,
+    "zu-viele-seiten": lambda: many_pages_pdf(pdfs.MAX_PAGES + 1),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE_PDFS)
+def test_a_pdf_past_the_reading_limits_is_refused_quickly(kind):
+    upload = SimpleUploadedFile("bericht.pdf", HOSTILE_PDFS[kind]())
+    started = time.perf_counter()
+    with pytest.raises(ValidationError) as refusal:
+        validate_document_upload(upload)
+    assert time.perf_counter() - started < 2
+    assert "Das PDF lässt sich nicht sicher lesen" in " ".join(refusal.value.messages)
+
+
+def test_a_pdf_that_reads_too_slowly_is_refused(monkeypatch):
+    monkeypatch.setattr(pdfs, "MAX_SECONDS", 0.0)
+    with pytest.raises(ValidationError):
+        validate_document_upload(SimpleUploadedFile("b.pdf", many_pages_pdf(30)))
+
+
+def test_a_deeply_nested_pdf_is_a_german_form_error_for_board_documents(client, world):  # noqa: F811
+    login_as(client, world["users"]["staff"])
+    response = client.post(
+        "/verwaltung/advisory_board/document/add/",
+        {
+            "meeting": world["meeting"].pk,
+            "kind": "sonstiges",
+            "title": "Verschachtelt",
+            "visibility": "mitglieder",
+            "file": SimpleUploadedFile("v.pdf", deeply_nested_pdf()),
+            **NO_EARLIER_VERSIONS,
+        },
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["file"])
+    assert "Das PDF lässt sich nicht sicher lesen" in errors
+    assert not Document.objects.filter(title="Verschachtelt").exists()
+
+
+def test_a_deeply_nested_pdf_is_a_german_form_error_for_attachments(staff_client):
+    data = article_form(
+        **{
+            "attachments-0-title": "Anhang",
+            "attachments-0-file": SimpleUploadedFile("anhang.pdf", deeply_nested_pdf()),
+        }
+    )
+    response = staff_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "Das PDF lässt sich nicht sicher lesen" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_real_pdfs_still_pass():
+    validate_document_upload(SimpleUploadedFile("bericht.pdf", many_pages_pdf(40)))
+    validate_document_upload(SimpleUploadedFile("skripte.pdf", pdf_with_actions()))

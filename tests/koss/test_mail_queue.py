@@ -357,3 +357,26 @@ def test_every_mail_of_the_portal_bears_the_same_subject_prefix(client, settings
     for subject in [*subjects.values(), *(message.subject for message in mail.outbox)]:
         assert subject.startswith("[KOSS-Portal] "), subject
         assert not subject.startswith("[KOSS-Portal] [KOSS-Portal]"), subject
+
+
+def test_a_mail_task_left_running_by_a_killed_worker_is_taken_up_again(client, smtp, board_of):
+    meeting = board_of(2)
+    publish(client, meeting)
+    # A worker took the first mail and was killed while it talked to the mail server: its
+    # transaction was rolled back, so the mail is pending, and its task stays RUNNING.
+    taken = DBTaskResult.objects.filter(status="READY").order_by("enqueued_at").first()
+    taken.claim("getoetet")
+    run_worker()
+    assert len(smtp.received) == 1
+    call_command("recover_tasks", verbosity=0)  # another worker may still be at it
+    assert DBTaskResult.objects.get(pk=taken.pk).status == "RUNNING"
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31)):
+        call_command("recover_tasks", verbosity=0)
+        taken.refresh_from_db()
+        assert taken.status == "READY"
+        run_worker()
+    taken.refresh_from_db()
+    assert taken.status == "SUCCESSFUL"
+    assert taken.worker_ids[0] == "getoetet" and len(taken.worker_ids) == 2
+    assert sorted(smtp.received) == ["mitglied00@example.org", "mitglied01@example.org"]
+    assert Mail.objects.filter(status=Mail.Status.SENT).count() == 2

@@ -345,3 +345,28 @@ def test_staff_without_the_right_get_no_button_and_a_refusal(client, before_the_
     assert REMIND.format(before_the_meeting.pk) not in client.get(INDEX).content.decode()
     assert client.post(REMIND.format(before_the_meeting.pk)).status_code == 403
     assert mail.outbox == []
+
+
+def test_meeting_books_that_could_not_be_built(staff_client, office):
+    from advisory_board.models import BookBuild
+
+    text = text_of(staff_client.get(INDEX))
+    assert "Sitzungsmappen, die nicht erstellt werden konnten" not in text
+    BookBuild.objects.create(
+        meeting=office,
+        name=f"board/books/{office.pk}-mitglieder-abc.pdf",
+        attempts=3,
+        last_error="RecursionError: maximum recursion depth exceeded",
+        failed_at=timezone.now(),
+    )
+    # A book that is still being tried is no failure yet.
+    BookBuild.objects.create(
+        meeting=office, name=f"board/books/{office.pk}-redaktion-def.pdf", attempts=1
+    )
+    response = staff_client.get(INDEX)
+    text = text_of(response)
+    assert "Sitzungsmappen, die nicht erstellt werden konnten" in text
+    assert "9. Sitzung am 16.01.2027 – für Mitglieder" in text
+    assert "für die Redaktion" not in text
+    page = response.content.decode()
+    assert reverse("admin:advisory_board_meeting_change", args=[office.pk]) in page
