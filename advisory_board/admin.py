@@ -781,13 +781,16 @@ class OutcomeAdmin(admin.ModelAdmin):
 
     def set_status(self, request, queryset, status):
         changed = 0
-        # Only the outcomes are locked: the list's order joins meetings and agenda items, which
-        # PostgreSQL cannot lock on the nullable side of an outer join.
-        for outcome in queryset.select_for_update(of=("self",)):
-            if outcome.status != status:
-                previous, outcome.status = outcome.status, status
-                outcome.save_with_history(previous_status=previous, user=request.user)
-                changed += 1
+        # The lock holds until every change and its history are saved: one transaction, which
+        # the admin does not open for an action. Only the outcomes are locked: the list's order
+        # joins meetings and agenda items, which PostgreSQL cannot lock on the nullable side of
+        # an outer join.
+        with transaction.atomic():
+            for outcome in queryset.select_for_update(of=("self",)):
+                if outcome.status != status:
+                    previous, outcome.status = outcome.status, status
+                    outcome.save_with_history(previous_status=previous, user=request.user)
+                    changed += 1
         self.message_user(
             request,
             ngettext(
