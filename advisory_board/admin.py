@@ -422,7 +422,20 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Anwesenheit aus den Rückmeldungen vorbelegen"))
     def prefill_attendance(self, request, queryset):
-        added = sum(Attendance.objects.prefill(meeting) for meeting in queryset)
+        due = []
+        for meeting in queryset:
+            if meeting.takes_attendance:
+                due.append(meeting)
+            else:
+                # Entries taken from the replies would tell who said yes before the meeting.
+                self.message_user(
+                    request,
+                    f"{meeting}: {Attendance.before_the_day_message(meeting)}",
+                    messages.WARNING,
+                )
+        if not due:
+            return
+        added = sum(Attendance.objects.prefill(meeting) for meeting in due)
         self.message_user(
             request,
             ngettext(

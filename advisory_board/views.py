@@ -212,15 +212,19 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
 
 
 def meeting_record(meeting, user, may_see_agenda):
-    """What became of a meeting: its decisions and tasks and the attendance for members and
-    staff; for everyone else how many attended and the names of those who agreed to be named."""
+    """What became of a meeting: its decisions and tasks, and from the meeting's day the
+    attendance, for members and staff; for everyone else, once the meeting's results are public
+    (Meeting.results_are_public), how many attended and the names of those who agreed to be
+    named. Before that, attendance would tell who replied yes."""
     if may_see_agenda:
-        attendance = list(meeting.attendance.for_list())
+        attendance = list(meeting.attendance.for_list()) if meeting.takes_attendance else []
         return {
             "outcomes": Outcome.objects.visible_to(user).filter(meeting=meeting).for_list(),
             "attendance": attendance,
             "attended_count": sum(entry.attended for entry in attendance),
         }
+    if not meeting.results_are_public:
+        return {}
     attended = list(meeting.attendance.attended().with_public_consent().for_list())
     return {
         "attended_count": len(attended),
