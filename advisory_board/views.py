@@ -3,6 +3,7 @@ import hashlib
 from collections import defaultdict
 from functools import cache
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, FilteredRelation, Q
@@ -518,6 +519,17 @@ def minutes_comment(request, pk):
     elif not form.is_valid():
         # The page again, with the text as written and what is wrong with it.
         return meeting_page(request, document.meeting_id, comment_form=form, status=400)
+    elif not ratelimit.consume(request, action="minutes_comment", user=request.user):
+        # Per person, in the cache allauth counts failed logins in (ACCOUNT_RATE_LIMITS).
+        form.add_error(
+            "text",
+            _(
+                "Sie haben in kurzer Zeit sehr viele Kommentare geschrieben. Bitte warten Sie "
+                "einige Minuten und senden Sie diesen Kommentar dann noch einmal; Ihr Text "
+                "steht weiter im Feld."
+            ),
+        )
+        return meeting_page(request, document.meeting_id, comment_form=form, status=429)
     else:
         form.instance.document = document
         form.instance.person = person
