@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, User
 from django.core import mail
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +47,7 @@ from .factories import (
     make_topic,
     make_user,
 )
+
 
 def registry_request():
     """A request of staff with every right, to ask each ModelAdmin which actions it offers."""
@@ -386,6 +388,12 @@ def models_by_label():
     return {label(model): model for model in admin.site._registry}
 
 
+@pytest.fixture
+def autocommit(transactional_db):
+    """The requests run as on the server: no transaction around them but what the code opens."""
+    assert connection.get_autocommit() and not connection.in_atomic_block
+
+
 def test_every_registered_action_has_a_case():
     """A new action in the admin needs a case here; a case of an action that went needs to go."""
     covered = set(CASES) | {(model, "delete_selected") for model in DELETABLE}
@@ -398,7 +406,9 @@ def test_every_view_the_admin_adds_has_a_case():
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("model_label", "name"), ACTIONS, ids=[f"{m}.{n}" for m, n in ACTIONS])
-def test_action_runs_outside_a_test_transaction(staff_client, staff_user, model_label, name):
+def test_action_runs_outside_a_test_transaction(
+    autocommit, staff_client, staff_user, model_label, name
+):
     model = models_by_label()[model_label]
     if name == "delete_selected":
         assert model_label in DELETABLE, f"{model_label}: no object to delete in DELETABLE"
@@ -410,6 +420,6 @@ def test_action_runs_outside_a_test_transaction(staff_client, staff_user, model_
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("name", VIEWS)
-def test_admin_view_runs_outside_a_test_transaction(staff_client, staff_user, name):
+def test_admin_view_runs_outside_a_test_transaction(autocommit, staff_client, staff_user, name):
     assert name in VIEW_CASES, f"admin view {name!r} has no case"
     VIEW_CASES[name](staff_client, staff_user)
