@@ -498,7 +498,20 @@ class MeetingAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Anwesenheit aus den Rückmeldungen vorbelegen"))
     def prefill_attendance(self, request, queryset):
-        added = sum(Attendance.objects.prefill(meeting) for meeting in queryset)
+        due = []
+        for meeting in queryset:
+            if meeting.takes_attendance:
+                due.append(meeting)
+            else:
+                # Entries taken from the replies would tell who said yes before the meeting.
+                self.message_user(
+                    request,
+                    f"{meeting}: {Attendance.before_the_day_message(meeting)}",
+                    messages.WARNING,
+                )
+        if not due:
+            return
+        added = sum(Attendance.objects.prefill(meeting) for meeting in due)
         self.message_user(
             request,
             ngettext(
@@ -988,13 +1001,16 @@ class OutcomeAdmin(admin.ModelAdmin):
 
     def set_status(self, request, queryset, status):
         changed = 0
-        # Only the outcomes are locked: the list's order joins meetings and agenda items, which
-        # PostgreSQL cannot lock on the nullable side of an outer join.
-        for outcome in queryset.select_for_update(of=("self",)):
-            if outcome.status != status:
-                previous, outcome.status = outcome.status, status
-                outcome.save_with_history(previous_status=previous, user=request.user)
-                changed += 1
+        # The lock holds until every change and its history are saved: one transaction, which
+        # the admin does not open for an action. Only the outcomes are locked: the list's order
+        # joins meetings and agenda items, which PostgreSQL cannot lock on the nullable side of
+        # an outer join.
+        with transaction.atomic():
+            for outcome in queryset.select_for_update(of=("self",)):
+                if outcome.status != status:
+                    previous, outcome.status = outcome.status, status
+                    outcome.save_with_history(previous_status=previous, user=request.user)
+                    changed += 1
         self.message_user(
             request,
             ngettext(

@@ -399,11 +399,16 @@ class Meeting(Searchable):
         return self.status == self.Status.PLANNED and self.starts_at >= timezone.now()
 
     @property
-    def shown_summary(self):
-        """The public summary where the rule of MeetingQuerySet.with_public_summary() lets it
-        show, else an empty string. Meetings read without that annotation ask the database."""
-        if not self.public_summary or self.status != self.Status.HELD:
-            return self.public_summary
+    def takes_attendance(self):
+        """Attendance is recorded from the meeting's day on: before it, entries taken from the
+        replies would tell who said yes."""
+        return self.starts_at is not None and (
+            timezone.localdate(self.starts_at) <= timezone.localdate()
+        )
+
+    def summary_may_show(self):
+        """The rule of MeetingQuerySet.with_public_summary() for this meeting. Meetings read
+        without that annotation ask the database."""
         if not hasattr(self, "summary_is_public"):
             self.summary_is_public = (
                 Meeting.objects.with_public_summary()
@@ -411,7 +416,21 @@ class Meeting(Searchable):
                 .values_list("summary_is_public", flat=True)
                 .first()
             )
-        return self.public_summary if self.summary_is_public else ""
+        return self.summary_is_public
+
+    @property
+    def shown_summary(self):
+        """The public summary where the rule of MeetingQuerySet.with_public_summary() lets it
+        show, else an empty string."""
+        if not self.public_summary or self.status != self.Status.HELD:
+            return self.public_summary
+        return self.public_summary if self.summary_may_show() else ""
+
+    @property
+    def results_are_public(self):
+        """Whether public pages may tell what became of the meeting (who attended): for a held
+        meeting once its summary may show, that is once its minutes are approved."""
+        return self.status == self.Status.HELD and self.summary_may_show()
 
 
 class AgendaItem(models.Model):
@@ -1135,7 +1154,10 @@ class AttendanceQuerySet(models.QuerySet):
 
     def prefill(self, meeting):
         """Add an entry from the reply for each member of the board on the meeting's day who has
-        none yet; entries staff already made stay as they are. Returns how many were added."""
+        none yet; entries staff already made stay as they are. Returns how many were added.
+        Before the meeting's day it adds nothing and raises ValidationError."""
+        if not meeting.takes_attendance:
+            raise ValidationError(Attendance.before_the_day_message(meeting))
         day = timezone.localdate(meeting.starts_at)
         members = Membership.objects.current(on=day).filter(board=meeting.board)
         missing = (
@@ -1216,6 +1238,16 @@ class Attendance(models.Model):
             raise ValidationError(
                 {"represented_by": _("Wer selbst anwesend war, wird nicht vertreten.")}
             )
+        # The meeting being edited in the same form, or the stored one.
+        meeting = getattr(self, "meeting", None)
+        if meeting is not None and meeting.starts_at is not None and not meeting.takes_attendance:
+            raise ValidationError(self.before_the_day_message(meeting))
+
+    @staticmethod
+    def before_the_day_message(meeting):
+        return _(
+            "Die Anwesenheit wird erst ab dem Tag der Sitzung erfasst, also ab dem %(day)s."
+        ) % {"day": date_format(timezone.localdate(meeting.starts_at))}
 
     @property
     def attended(self):

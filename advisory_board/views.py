@@ -3,6 +3,7 @@ import hashlib
 from collections import defaultdict
 from functools import cache
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, FilteredRelation, Q
@@ -222,15 +223,19 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
 
 
 def meeting_record(meeting, user, may_see_agenda):
-    """What became of a meeting: its decisions and tasks and the attendance for members and
-    staff; for everyone else how many attended and the names of those who agreed to be named."""
+    """What became of a meeting: its decisions and tasks, and from the meeting's day the
+    attendance, for members and staff; for everyone else, once the meeting's results are public
+    (Meeting.results_are_public), how many attended and the names of those who agreed to be
+    named. Before that, attendance would tell who replied yes."""
     if may_see_agenda:
-        attendance = list(meeting.attendance.for_list())
+        attendance = list(meeting.attendance.for_list()) if meeting.takes_attendance else []
         return {
             "outcomes": Outcome.objects.visible_to(user).filter(meeting=meeting).for_list(),
             "attendance": attendance,
             "attended_count": sum(entry.attended for entry in attendance),
         }
+    if not meeting.results_are_public:
+        return {}
     attended = list(meeting.attendance.attended().with_public_consent().for_list())
     return {
         "attended_count": len(attended),
@@ -541,6 +546,17 @@ def minutes_comment(request, pk):
     elif not form.is_valid():
         # The page again, with the text as written and what is wrong with it.
         return meeting_page(request, document.meeting_id, comment_form=form, status=400)
+    elif not ratelimit.consume(request, action="minutes_comment", user=request.user):
+        # Per person, in the cache allauth counts failed logins in (ACCOUNT_RATE_LIMITS).
+        form.add_error(
+            "text",
+            _(
+                "Sie haben in kurzer Zeit sehr viele Kommentare geschrieben. Bitte warten Sie "
+                "einige Minuten und senden Sie diesen Kommentar dann noch einmal; Ihr Text "
+                "steht weiter im Feld."
+            ),
+        )
+        return meeting_page(request, document.meeting_id, comment_form=form, status=429)
     else:
         form.instance.document = document
         form.instance.person = person

@@ -9,6 +9,7 @@ with DEBUG off refuses to start without a secret key, an encryption key and allo
 import base64
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -288,9 +289,17 @@ CACHES = {"default": _shared_store, "pages": _pages}
 # behind KOSS_TRUSTED_PROXY_COUNT proxies, the client is the address the outermost trusted proxy
 # appended to X-Forwarded-For. The production profile (HTTPS) assumes one TLS proxy in front.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("KOSS_TRUSTED_PROXY_COUNT", 1 if HTTPS else 0)
+# Comments on draft minutes, per person: "amount/period/user", the period in s, m, h or d
+# ("10/10m/user": ten in ten minutes). Counted by allauth's rate limits, beside the login limits.
+MINUTES_COMMENT_RATE = os.environ.get("KOSS_MINUTES_COMMENT_RATE", "10/10m/user")
+if not re.fullmatch(r"[1-9]\d*/(\d+(\.\d+)?)?[smhd]/user", MINUTES_COMMENT_RATE):
+    raise ImproperlyConfigured(
+        "KOSS_MINUTES_COMMENT_RATE must read like 10/10m/user (amount/period/user)."
+    )
 ACCOUNT_RATE_LIMITS = {  # nosec B105
     "login_failed": "10/m/ip,5/300s/key",
     "reset_password": "20/m/ip,5/m/key",
+    "minutes_comment": MINUTES_COMMENT_RATE,
 }
 
 # Monitoring that sends `Authorization: Bearer <token>` sees the details of /health/ from any

@@ -5,6 +5,7 @@ shows."""
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -198,6 +199,82 @@ class TestComments:
         client.force_login(world["users"]["member"])
         assert client.post(comment_url(held["draft"]), {"text": "Hallo"}).status_code == 403
         assert MinutesComment.objects.count() == 1
+
+
+TOO_MANY = "Sie haben in kurzer Zeit sehr viele Kommentare geschrieben."
+
+
+class TestCommentRateLimit:
+    """Comments are limited per person (KOSS_MINUTES_COMMENT_RATE, by default 10 in 10 minutes),
+    counted by allauth's rate limits in the cache that also counts failed logins."""
+
+    def post_comments(self, client, draft, count, text="Anmerkung {n}"):
+        return [client.post(comment_url(draft), {"text": text.format(n=n)}) for n in range(count)]
+
+    def test_a_burst_of_long_comments_is_stopped_after_the_limit(self, login, held):
+        client = login("member")
+        long_text = "{n} " + "x" * 3_900
+        responses = self.post_comments(client, held["draft"], 20, long_text)
+        assert [response.status_code for response in responses] == [302] * 10 + [429] * 10
+        # The one of the fixture and ten new ones.
+        assert MinutesComment.objects.count() == 11
+
+    def test_over_the_limit_the_form_says_why_keeps_the_text_and_saves_nothing(self, login, held):
+        client = login("member")
+        self.post_comments(client, held["draft"], 10)
+        response = client.post(comment_url(held["draft"]), {"text": "Noch ein <Gedanke>."})
+        assert response.status_code == 429
+        content = response.content.decode()
+        assert TOO_MANY in content
+        assert "Noch ein &lt;Gedanke&gt;.</textarea>" in content
+        assert not MinutesComment.objects.filter(text="Noch ein <Gedanke>.").exists()
+
+    def test_the_limit_is_per_person_and_passes(self, login, world, held):
+        from ..factories import login_as, make_member, make_user
+
+        client = login("member")
+        self.post_comments(client, held["draft"], 10)
+        assert self.post_comments(client, held["draft"], 1)[0].status_code == 429
+        colleague = make_user("kollegin@example.org")
+        make_member(world["board"], colleague)
+        login_as(client, colleague)
+        assert self.post_comments(client, held["draft"], 1)[0].status_code == 302
+        login_as(client, world["users"]["member"])
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=11)):
+            assert self.post_comments(client, held["draft"], 1)[0].status_code == 302
+
+    def test_the_limit_is_a_setting(self, login, held, settings):
+        settings.ACCOUNT_RATE_LIMITS = {
+            **settings.ACCOUNT_RATE_LIMITS,
+            "minutes_comment": "2/h/user",
+        }
+        responses = self.post_comments(login("member"), held["draft"], 3)
+        assert [response.status_code for response in responses] == [302, 302, 429]
+
+    @pytest.mark.parametrize("visitor", ["former_member", "other_board_member", "staff"])
+    def test_who_may_not_comment_gets_nothing_in_for_any_number_of_tries(
+        self, login, held, visitor
+    ):
+        responses = self.post_comments(login(visitor), held["draft"], 12)
+        assert {response.status_code for response in responses} == {404}
+        assert MinutesComment.objects.count() == 1
+
+    def test_the_setting_comes_from_the_environment_and_refuses_a_malformed_rate(
+        self, settings, monkeypatch
+    ):
+        import runpy
+        from pathlib import Path
+
+        from django.core.exceptions import ImproperlyConfigured
+
+        path = str(Path(settings.BASE_DIR) / "koss" / "settings.py")
+        monkeypatch.delenv("KOSS_MINUTES_COMMENT_RATE", raising=False)
+        assert runpy.run_path(path)["ACCOUNT_RATE_LIMITS"]["minutes_comment"] == "10/10m/user"
+        monkeypatch.setenv("KOSS_MINUTES_COMMENT_RATE", "5/h/user")
+        assert runpy.run_path(path)["ACCOUNT_RATE_LIMITS"]["minutes_comment"] == "5/h/user"
+        monkeypatch.setenv("KOSS_MINUTES_COMMENT_RATE", "viele")
+        with pytest.raises(ImproperlyConfigured):
+            runpy.run_path(path)
 
 
 class TestApproval:
