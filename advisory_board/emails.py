@@ -220,7 +220,9 @@ def remind_to_reply(meeting):
         "meeting_url": public_url(meeting.get_absolute_url()),
         "site_url": public_url(""),
     }
-    subject = render_to_string("advisory_board/email/reply_reminder_subject.txt", context).strip()
+    subject = mail_subject(
+        render_to_string("advisory_board/email/reply_reminder_subject.txt", context).strip()
+    )
     body = render_to_string("advisory_board/email/reply_reminder_message.txt", context)
     waiting = [
         address

@@ -104,15 +104,24 @@ def page_caches(settings):
         signal.disconnect(dispatch_uid="tests-staff-edit")
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
 @pytest.fixture(autouse=True)
-def empty_cache(monkeypatch):
+def empty_cache(request, monkeypatch):
     """Rate-limit counters and used TOTP codes live in the cache; each test starts afresh, with
-    the cache taken as reachable."""
+    the cache taken as reachable. The shared store is a table: a test without the database cannot
+    reach it, so there is nothing of it to empty."""
     from django.conf import settings
     from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
 
+    uses_database = request.node.get_closest_marker("django_db") or DATABASE_FIXTURES & set(
+        request.fixturenames
+    )
     for alias in settings.CACHES:
-        caches[alias].clear()
+        if uses_database or not isinstance(caches[alias], DatabaseCache):
+            caches[alias].clear()
     monkeypatch.setattr("koss.core.cache_backend._unavailable_until", 0.0)
 
 

@@ -369,6 +369,38 @@ def meeting_publish(client, staff):
     assert_published_and_notified(document)
 
 
+@view_case("advisory_board_meeting_invite")
+def meeting_invite(client, staff):
+    meeting, document = meeting_with_a_waiting_document()
+    without_login = make_member(meeting.board)
+    Person.objects.filter(pk=without_login.pk).update(email="ohne-zugang@example.org")
+    url = reverse("admin:advisory_board_meeting_invite", args=[meeting.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"einladen": without_login.pk, "dokument": [document.pk]})
+    assert response.status_code == 302
+    assert response.url.startswith(
+        reverse("admin:advisory_board_meeting_publish", args=[meeting.pk])
+    )
+    assert [message.to for message in mail.outbox] == [["ohne-zugang@example.org"]]
+    assert Mail.objects.filter(recipient="ohne-zugang@example.org").exists()
+    document.refresh_from_db()
+    assert document.published_at is None
+
+
+@view_case("advisory_board_meeting_remind")
+def meeting_remind(client, staff):
+    meeting = a_meeting(days_ahead=10)
+    make_member(meeting.board, make_user("wartet@example.org"))
+    replied = make_member(meeting.board, make_user("antwortete@example.org"))
+    Reply.objects.create(meeting=meeting, person=replied, answer=Reply.Answer.YES)
+    url = reverse("admin:advisory_board_meeting_remind", args=[meeting.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+    assert [message.to for message in mail.outbox] == [["wartet@example.org"]]
+    assert Mail.objects.filter(recipient="wartet@example.org").exists()
+
+
 @view_case("auth_user_password_change")
 def user_password_change(client, staff):
     user = make_user("passwort@example.org")

@@ -284,7 +284,10 @@ def test_the_reminder_goes_to_members_without_a_reply(staff_client, before_the_m
     (reminder,) = mail.outbox
     # Olga has no login, so no reminder; who replied gets none either.
     assert reminder.to == ["wartend@example.org"]
-    assert reminder.subject == "Erinnerung: Ihre Rückmeldung zur 9. Sitzung am 16.01.2027"
+    assert (
+        reminder.subject
+        == "[KOSS-Portal] Erinnerung: Ihre Rückmeldung zur 9. Sitzung am 16.01.2027"
+    )
     assert f"/beirat/sitzungen/{before_the_meeting.pk}/" in reminder.body
     assert "Guten Tag," in reminder.body and "Sie" in reminder.body
     texts = [str(m) for m in response.context["messages"]]
