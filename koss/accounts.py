@@ -29,8 +29,8 @@ from allauth.mfa.signals import authenticator_added, authenticator_removed, auth
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.middleware import get_user
+from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.urls import reverse
