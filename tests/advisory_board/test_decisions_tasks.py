@@ -328,8 +328,9 @@ def test_meeting_page_queries_stay_the_same_as_tasks_grow(
 ):
     fill_tasks(world["meeting"], tasks)
     client = login("member")
-    # Session and user, person and boards, the meeting with the reply, documents, agenda, the
-    # comments on the minutes, news, attendance, decisions and tasks.
-    with django_assert_num_queries(10):
+    # Session and user, person and boards, the meeting with the reply, the visit being
+    # recorded, documents, agenda, the comments on the minutes, news, attendance, decisions and
+    # tasks.
+    with django_assert_num_queries(11):
         content = client.get(world["meeting"].get_absolute_url()).content.decode()
     assert content.count("Aufgabe Nummer ") == tasks
