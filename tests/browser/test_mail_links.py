@@ -264,10 +264,14 @@ def test_every_link_in_every_mail_lands(live_server, browser, quarter, capsys):
 
     # Logged out: first everything that opens without a login (a login would use up the links
     # to set a password), then, each in a browser of its own, what asks for one.
-    to_log_in = []
+    to_log_in, cookies = [], []
     for email, subject, link in links:
         page = new_page(browser)
         landing = open_address(page, link)
+        # Privacy: on the way to the login and on public pages a visitor gets no cookie; the
+        # account pages (the login's form, the new password's) keep theirs.
+        if not (landing.path or urlsplit(link).path).startswith("/konto/"):
+            cookies += [(link, cookie["name"]) for cookie in page.context.cookies()]
         if landing.download is None and landing.path == LOGIN_PATH:
             to_log_in.append((email, subject, link))
         elif missing(page, landing, link, email, logged_in=False):
@@ -296,3 +300,4 @@ def test_every_link_in_every_mail_lands(live_server, browser, quarter, capsys):
         for dead_end in dead_ends:
             print("  " + dead_end)
     assert dead_ends == []
+    assert cookies == []
