@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
+from koss.core.access import MembersOnly
 from koss.core.cache import KeptCountPaginator, public_page
 from koss.core.calendars import ics_response
 from koss.core.collation import german_sort_key
@@ -53,6 +54,10 @@ VISIT_RESOLUTION = datetime.timedelta(minutes=1)
 NEW_DOCUMENTS_LIMIT = 10
 MINUTES_DRAFTS_LIMIT = 5
 PAST_MEETINGS_PER_PAGE = 12
+# The section of the members' area with the personal calendar address.
+CALENDAR_SECTION = "kalender"
+# Addresses of forms: a link to one (a GET) leads to the form on its page.
+with_form = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def current_board():
@@ -156,6 +161,10 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
         ),
         pk=pk,
     )
+    if person is not None:
+        # A visit, wherever it begins; recorded first, so that what is marked new here is new
+        # since the previous visit ended, as in the members' area.
+        record_visit(person, request.session.session_key, timezone.now())
     is_member = meeting.board_id in boards
     staff = has_staff_rights(user)
     may_see_agenda = is_member or staff
@@ -330,6 +339,11 @@ def members_area(request):
         url = public_url(reverse("advisory_board:personal_calendar", args=[person.calendar_token]))
         # webcal:// hands the address to the calendar app, which fetches it over https.
         context.update({"calendar_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]})
+    # What was done to the calendar address is said beside it, where the page opens and the
+    # focus goes, not above the page; the other messages stay where every page shows them.
+    shown = list(messages.get_messages(request))
+    context["calendar_messages"] = [m for m in shown if CALENDAR_SECTION in m.extra_tags.split()]
+    context["messages"] = [m for m in shown if m not in context["calendar_messages"]]
     return render(request, "advisory_board/members.html", context)
 
 
@@ -359,10 +373,11 @@ def record_visit(person, session_key, now):
 
 @never_cache
 def document_download(request, pk):
-    # Outsiders get the same 404 for a forbidden and for a missing document.
-    document = get_object_or_404(
-        Document.objects.visible_to(request.user).select_related("meeting"), pk=pk
-    )
+    # The same answer for a forbidden and for a missing document.
+    document = Document.objects.visible_to(request.user).select_related("meeting").filter(pk=pk)
+    document = document.first()
+    if document is None:
+        raise MembersOnly
     # Raises 404 for a missing file, before anything is logged.
     response = file_response(
         document.file,
@@ -378,7 +393,7 @@ def document_download(request, pk):
 def document_version(request, pk, version):
     """An earlier version of a document, for staff only; everyone else gets the current one."""
     if not has_staff_rights(request.user):
-        raise Http404
+        raise MembersOnly
     earlier = get_object_or_404(
         # document__pk, unlike document, turns an out-of-range number into no match.
         DocumentVersion.objects.select_related("document__meeting"),
@@ -422,7 +437,9 @@ def log_downloads(request, documents, *, via_zip=False, via_book=False, version=
 
 @never_cache
 def meeting_zip(request, pk):
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    meeting = Meeting.objects.visible_to(request.user).filter(pk=pk).first()
+    if meeting is None:
+        raise MembersOnly
     audience = zip_audience(request.user, meeting)
     # As on the meeting page: who sees the agenda gets the minutes it puts up for approval too.
     of_meeting = (
@@ -436,7 +453,7 @@ def meeting_zip(request, pk):
         .defer("text", "search_vector", "meeting__search_vector")
     )
     if not documents:
-        raise Http404
+        raise MembersOnly
     archive, included = meeting_archive(meeting, documents, audience)
     if not included:
         raise Http404
@@ -464,12 +481,10 @@ def zip_audience(user, meeting):
 @never_cache
 def meeting_book_download(request, pk):
     """The meeting book of what the reader may see, for the board's current members and staff."""
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related("board"), pk=pk
-    )
-    audience = zip_audience(request.user, meeting)
+    meeting = Meeting.objects.visible_to(request.user).select_related("board").filter(pk=pk).first()
+    audience = zip_audience(request.user, meeting) if meeting else "oeffentlich"
     if audience == "oeffentlich":
-        raise Http404
+        raise MembersOnly
     documents = list(
         Document.objects.of_agenda(meeting)
         .visible_to(request.user)
@@ -507,12 +522,14 @@ def meeting_book_download(request, pk):
 
 
 @login_required
-@require_POST
+@with_form
 def meeting_reply(request, pk):
     meeting = get_object_or_404(Meeting.objects.announced(), pk=pk)
     person, boards = current_member(request.user)
     if meeting.board_id not in boards:
         raise Http404
+    if request.method != "POST":
+        return redirect(meeting.get_absolute_url() + "#reply-heading")
     if not meeting.is_upcoming:
         messages.error(request, _("Für diese Sitzung sind keine Rückmeldungen mehr möglich."))
         return redirect(meeting)
@@ -526,15 +543,22 @@ def meeting_reply(request, pk):
 
 
 @login_required
-@require_POST
+@with_form
 def minutes_comment(request, pk):
     """A member's comment on a draft of the minutes of their board."""
-    document = get_object_or_404(
-        Document.objects.visible_to(request.user).select_related("meeting"),
-        pk=pk,
-        kind=Document.Kind.MINUTES,
+    document = (
+        Document.objects.visible_to(request.user)
+        .select_related("meeting")
+        .filter(pk=pk, kind=Document.Kind.MINUTES)
+        .first()
     )
+    if document is None:
+        raise MembersOnly
     person, boards = current_member(request.user)
+    if request.method != "POST" and (
+        document.meeting.board_id in boards or has_staff_rights(request.user)
+    ):
+        return redirect(document.meeting.get_absolute_url() + "#protokoll")
     if document.meeting.board_id not in boards:
         raise Http404
     form = MinutesCommentForm(request.POST)
@@ -570,24 +594,29 @@ def minutes_comment(request, pk):
 
 
 @login_required
-@require_POST
+@with_form
 def calendar_token(request):
+    """Make or revoke the personal calendar address, then back to it in the members' area: the
+    message is shown beside it, where the page opens."""
     person, boards = current_member(request.user)
     if not boards:
         raise Http404
-    if request.POST.get("action") == "widerrufen":
+    if request.method == "POST" and request.POST.get("action") == "widerrufen":
         person.calendar_token = None
         person.save(update_fields=["calendar_token"])
         messages.success(
-            request, _("Der Kalender-Link ist widerrufen und funktioniert nicht mehr.")
+            request,
+            _("Der Kalender-Link ist widerrufen und funktioniert nicht mehr."),
+            extra_tags=CALENDAR_SECTION,
         )
-    else:
+    elif request.method == "POST":
         person.new_calendar_token()
         messages.success(
             request,
             _("Ihr persönlicher Kalender-Link ist bereit. Ein früherer Link gilt nicht mehr."),
+            extra_tags=CALENDAR_SECTION,
         )
-    return redirect("advisory_board:members")
+    return redirect(reverse("advisory_board:members") + "#" + CALENDAR_SECTION)
 
 
 @public_page

@@ -36,10 +36,12 @@ from allauth.mfa.webauthn.forms import (
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.middleware import get_user
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
@@ -47,6 +49,7 @@ from django_tasks import task
 from fido2.webauthn import AuthenticationResponse
 
 from koss.core import secrets
+from koss.core.access import MembersOnly
 from koss.core.links import mail_subject, public_url
 from koss.mail import mark_login_link
 
@@ -204,8 +207,9 @@ class MFAAdapter(DefaultMFAAdapter):
 
 
 class StaffTwoFactorMiddleware:
-    """Mark the request's user with whether this session passed the second factor, and keep
-    staff who have not out of the admin.
+    """Mark the request's user with whether this session passed the second factor, keep staff
+    who have not out of the admin, and lead whoever may see an address of the members' part
+    after the login or the second factor there through it.
 
     allauth.mfa offers two-factor authentication but requires it of nobody.
     """
@@ -253,14 +257,42 @@ class StaffTwoFactorMiddleware:
             if has_totp and request.path.startswith(self.activate_path):
                 return None  # allauth's own view says a TOTP is set up already
             # The second factor the account has, before the admin or another authenticator.
-            view = "mfa_reauthenticate" if has_totp else "mfa_reauthenticate_webauthn"
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse(view)}?{query}")
+            return ask_for_second_factor(request, has_totp)
         if not came_by_email_link(request, user):
             return render(request, "account/second_factor_by_email.html", status=403)
         if request.path.startswith(self.admin_prefix):
             return redirect("mfa_activate_totp")
         return None
+
+    def process_exception(self, request, exception):
+        """An address of the members' part the user may not see (MembersOnly): a visitor logs
+        in first, staff without the second factor in this session pass it first, and both then
+        land on the address. Everyone else gets the 404."""
+        if not isinstance(exception, MembersOnly):
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            response = redirect_to_login(request.get_full_path())
+        elif (
+            settings.KOSS_REQUIRE_STAFF_2FA
+            and user.is_active
+            and user.is_staff
+            and not user.second_factor_passed
+            and is_mfa_enabled(user, types=["totp", "webauthn"])
+        ):
+            response = ask_for_second_factor(request, is_mfa_enabled(user, types=["totp"]))
+        else:
+            return None
+        # Whether the address is answered so depends on the session: no cache may keep it.
+        add_never_cache_headers(response)
+        return response
+
+
+def ask_for_second_factor(request, has_totp):
+    """To the second factor the account has, and back to this address."""
+    view = "mfa_reauthenticate" if has_totp else "mfa_reauthenticate_webauthn"
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse(view)}?{query}")
 
 
 class SignatureCounterMixin:

@@ -2,6 +2,7 @@
 documents of every visibility, the meeting page, the ZIP, the members' area and the calendars."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -30,8 +31,16 @@ def test_document_downloads_follow_the_rule(login, world, visitor):
             assert b"".join(response.streaming_content).startswith(
                 b"%PDF-1.4 " + document.title.encode()
             )
+        elif visitor == "anonymous":
+            # Whoever may see it after logging in gets there by logging in.
+            assert response.status_code == 302, key
+            assert response.url == login_url(document.get_absolute_url())
         else:
             assert response.status_code == 404, key
+
+
+def login_url(path):
+    return f"/konto/login/?next={path}"
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
@@ -75,11 +84,21 @@ def test_zip_contains_exactly_the_visible_documents(login, world, visitor):
     assert DownloadLog.objects.filter(via_zip=True).count() == len(expected)
 
 
-def test_zip_without_visible_documents_is_404(client, world):
-    assert (
-        client.get(reverse("advisory_board:zip", args=[world["other_meeting"].pk])).status_code
-        == 404
-    )
+def test_zip_without_visible_documents_sends_visitors_to_the_login(client, world):
+    path = reverse("advisory_board:zip", args=[world["other_meeting"].pk])
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.url == login_url(path)
+
+
+@pytest.mark.parametrize("visitor", ["former_member", "other_board_member"])
+def test_zip_without_visible_documents_is_404_for_those_logged_in(login, world, visitor):
+    meeting = world["other_meeting" if visitor == "former_member" else "meeting"]
+    if visitor == "other_board_member":
+        # Nothing of this meeting for them, not even the public document.
+        Document.objects.filter(meeting=meeting, visibility="oeffentlich").delete()
+    response = login(visitor).get(reverse("advisory_board:zip", args=[meeting.pk]))
+    assert response.status_code == 404
 
 
 def test_downloads_are_logged_with_user_and_version(login, world):
@@ -94,15 +113,28 @@ def test_downloads_are_logged_with_user_and_version(login, world):
     )
 
 
-def test_guessing_ids_reveals_nothing(client, world):
+def test_guessing_ids_reveals_nothing_to_visitors(client, world):
+    """Every address of a document sends a visitor to the login, whether it exists or not."""
+    forbidden_path = world["documents"]["members"].get_absolute_url()
+    missing_path = reverse("advisory_board:document", args=[999_999])
+    forbidden, missing = client.get(forbidden_path), client.get(missing_path)
+    assert (forbidden.status_code, forbidden.url) == (302, login_url(forbidden_path))
+    assert (missing.status_code, missing.url) == (302, login_url(missing_path))
+    assert forbidden.content == missing.content == b""
+
+
+def test_guessing_ids_reveals_nothing(login, world):
+    client = login("former_member")
     forbidden = client.get(world["documents"]["members"].get_absolute_url())
     missing = client.get(reverse("advisory_board:document", args=[999_999]))
     assert forbidden.status_code == missing.status_code == 404
-    # The pages differ only in the requested address they echo (canonical link).
+    # The pages differ only in the requested address they echo (canonical link) and in the
+    # masked CSRF token of the logout button, which differs on every page.
     document_path = world["documents"]["members"].get_absolute_url().encode()
     missing_path = reverse("advisory_board:document", args=[999_999]).encode()
-    assert forbidden.content.replace(document_path, b"") == missing.content.replace(
-        missing_path, b""
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub(b"", forbidden.content.replace(document_path, b"")) == token.sub(
+        b"", missing.content.replace(missing_path, b"")
     )
 
 
@@ -216,8 +248,17 @@ class TestReplies:
         assert "Bitte wählen Sie, ob Sie teilnehmen." in response.content.decode()
         assert not Reply.objects.exists()
 
-    def test_get_is_not_allowed(self, login, world):
-        assert login("member").get(self.url(world)).status_code == 405
+    def test_get_leads_members_to_the_reply_on_the_meeting_page(self, login, world):
+        response = login("member").get(self.url(world))
+        assert response.status_code == 302
+        assert response.url == world["meeting"].get_absolute_url() + "#reply-heading"
+
+    @pytest.mark.parametrize("visitor", ["former_member", "other_board_member"])
+    def test_get_is_404_for_non_members(self, login, world, visitor):
+        assert login(visitor).get(self.url(world)).status_code == 404
+
+    def test_put_is_not_allowed(self, login, world):
+        assert login("member").put(self.url(world)).status_code == 405
 
     def test_past_meetings_take_no_replies(self, login, world):
         from advisory_board.models import Reply

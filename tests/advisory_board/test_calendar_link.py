@@ -36,3 +36,32 @@ def test_without_a_calendar_address_there_is_no_link_and_no_script(login, world)
     assert "webcal://" not in content
     assert "js/copy" not in content
     assert "Kalender-Link erzeugen" in content
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        ("erzeugen", "Ihr persönlicher Kalender-Link ist bereit."),
+        ("widerrufen", "Der Kalender-Link ist widerrufen"),
+    ],
+)
+def test_after_the_button_the_page_opens_at_the_address_with_the_message(
+    login, world, action, message
+):
+    client = login("member")
+    response = client.post(reverse("advisory_board:calendar_token"), {"action": action})
+    assert response.status_code == 302
+    assert response.url == URL + "#kalender"
+    content = client.get(URL).content.decode()
+    section = content[content.index('<section id="kalender"') :]
+    section = section[: section.index("</section>")]
+    # The section takes the focus and is described by the message beside the address, which
+    # is not said a second time on top.
+    assert section.startswith(
+        '<section id="kalender" aria-labelledby="calendar-heading" tabindex="-1"'
+        ' aria-describedby="calendar-message">'
+    )
+    assert f'id="calendar-message">{message}' in section
+    assert content.count(message) == 1
+    # Shown once: the next page is without it.
+    assert message not in client.get(URL).content.decode()

@@ -328,9 +328,9 @@ def test_meeting_page_queries_stay_the_same_as_tasks_grow(
 ):
     fill_tasks(world["meeting"], tasks)
     client = login("member")
-    # Session and user, person and boards, the meeting with the reply, documents, agenda, the
-    # comments on the minutes, news, decisions and tasks (attendance is read from the meeting's
-    # day on: not for this planned meeting).
-    with django_assert_num_queries(9):
+    # Session and user, person and boards, the meeting with the reply, the visit being
+    # recorded, documents, agenda, the comments on the minutes, news, decisions and tasks
+    # (attendance is read from the meeting's day on: not for this planned meeting).
+    with django_assert_num_queries(10):
         content = client.get(world["meeting"].get_absolute_url()).content.decode()
     assert content.count("Aufgabe Nummer ") == tasks

@@ -44,6 +44,11 @@ def test_only_staff_get_an_earlier_version(client, world, replaced, visitor):
         assert "no-store" in response["Cache-Control"]
         log = DownloadLog.objects.get()
         assert (log.document, log.version, log.user) == (replaced, 1, world["users"]["staff"])
+    elif visitor == "anonymous":
+        # Staff get there after the login and the second factor.
+        assert response.status_code == 302
+        assert response.url == f"/konto/login/?next={version_url(replaced, 1)}"
+        assert not DownloadLog.objects.exists()
     else:
         assert response.status_code == 404
         assert not DownloadLog.objects.exists()

@@ -189,8 +189,13 @@ class TestComments:
         hidden = make_document(world["meeting"], "Protokoll in Arbeit", released=False)
         assert login("member").post(comment_url(hidden), {"text": "Hallo"}).status_code == 404
 
-    def test_get_is_not_allowed(self, login, held):
-        assert login("member").get(comment_url(held["draft"])).status_code == 405
+    def test_get_leads_to_the_draft_and_its_comments(self, login, held):
+        response = login("member").get(comment_url(held["draft"]))
+        assert response.status_code == 302
+        assert response.url == held["draft"].meeting.get_absolute_url() + "#protokoll"
+
+    def test_put_is_not_allowed(self, login, held):
+        assert login("member").put(comment_url(held["draft"])).status_code == 405
 
     def test_posting_without_the_csrf_token_is_refused(self, world, held):
         from django.test import Client

@@ -131,3 +131,45 @@ def test_no_link_to_all_when_everything_is_shown(login, world):
     section = new_section(login("member").get(URL))
     assert "?alle=1" not in section
     assert "Protokoll für Mitglieder" in section
+
+
+def new_on_meeting_page(response, title):
+    """Whether the meeting page marks the document of that title as new."""
+    content = response.content.decode()
+    start = content.index(f">{title}</a>")
+    # The badge follows the link in its list item, or in its heading among the minutes.
+    end = min(content.find(tag, start) % len(content) for tag in ("</li>", "</h3>"))
+    return 'badge--new">neu<' in content[start:end]
+
+
+def test_a_visit_that_begins_on_a_meeting_page_counts_as_a_visit(world, start):
+    """From a mail straight to the meeting: that visit ends the previous one as well."""
+    with time_machine.travel(start, tick=False):
+        new_session(world).get(URL)
+    with time_machine.travel(start + datetime.timedelta(hours=1), tick=False):
+        make_document(world["meeting"], "Vorlage zwischen den Besuchen")
+    with time_machine.travel(start + datetime.timedelta(days=1), tick=False):
+        new_session(world).get(world["meeting"].get_absolute_url())
+    # The next visit: what the meeting page showed yesterday is no longer new.
+    with time_machine.travel(start + datetime.timedelta(days=2), tick=False):
+        assert NOTHING_NEW in new_section(new_session(world).get(URL))
+
+
+def test_the_meeting_page_marks_what_is_new_since_the_previous_visit(world, start):
+    with time_machine.travel(start, tick=False):
+        new_session(world).get(URL)
+    with time_machine.travel(start + datetime.timedelta(hours=1), tick=False):
+        make_document(world["meeting"], "Vorlage zwischen den Besuchen")
+    with time_machine.travel(start + datetime.timedelta(hours=3), tick=False):
+        client = new_session(world)
+        page = client.get(world["meeting"].get_absolute_url())
+        assert new_on_meeting_page(page, "Vorlage zwischen den Besuchen")
+        assert not new_on_meeting_page(page, "Protokoll für Mitglieder")
+        # On every page of that visit, in the members' area as on the meeting page.
+        section = new_section(client.get(URL))
+        assert "Vorlage zwischen den Besuchen" in section
+        assert "Protokoll für Mitglieder" not in section
+    with time_machine.travel(start + datetime.timedelta(hours=3, minutes=5), tick=False):
+        assert new_on_meeting_page(
+            client.get(world["meeting"].get_absolute_url()), "Vorlage zwischen den Besuchen"
+        )

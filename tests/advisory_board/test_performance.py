@@ -30,12 +30,15 @@ def fill_meeting(meeting, documents):
 def test_meeting_page_queries_are_constant(login, world, django_assert_num_queries, documents):
     fill_meeting(world["meeting"], documents)
     client = login("member")
-    # Session and user, the user's person and boards, the meeting with the reply, documents,
-    # agenda, the comments on the minutes, news, decisions and tasks (attendance is read from
-    # the meeting's day on: not for this planned meeting).
-    with django_assert_num_queries(9):
+    # Session and user, the user's person and boards, the meeting with the reply, the visit
+    # being recorded, documents, agenda, the comments on the minutes, news, decisions and
+    # tasks (attendance is read from the meeting's day on: not for this planned meeting).
+    with django_assert_num_queries(10):
         response = client.get(world["meeting"].get_absolute_url())
     assert response.content.decode().count("Unterlage ") == documents
+    # Moments later, in the same visit, the visit is not written again.
+    with django_assert_num_queries(9):
+        client.get(world["meeting"].get_absolute_url())
 
 
 @pytest.mark.parametrize("documents", [3, 30])

@@ -82,3 +82,27 @@ def test_without_javascript_the_whole_address_is_selectable_text(browser, live_s
         page.screenshot(path=f"{SHOTS}/calendar-phone-no-js.png")
     context.close()
     assert violations == []
+
+
+def test_after_making_the_link_the_phone_shows_it_and_the_message_has_the_focus(
+    browser, live_server, member
+):
+    context, page, violations = phone(browser, live_server)
+    log_in(page, live_server, "mitglied@example.org")
+    page.get_by_role("button", name="Kalender-Link erzeugen").click()
+    subscribe = page.get_by_role("link", name="Im Kalender abonnieren")
+    expect(subscribe).to_be_in_viewport()
+    assert page.url.endswith("/beirat/intern/#kalender")
+    expect(page.locator("#calendar-url")).to_be_in_viewport()
+    # The section has the focus, described by the message: a screen reader reads both out.
+    section = page.get_by_role("region", name="Persönlicher Sitzungskalender")
+    expect(section).to_be_focused()
+    expect(section).to_have_accessible_description(
+        "Ihr persönlicher Kalender-Link ist bereit. Ein früherer Link gilt nicht mehr."
+    )
+    # Further down the page than the top, where it used to open.
+    assert page.evaluate("window.scrollY") > 0
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    context.close()
+    assert violations == []

@@ -90,7 +90,10 @@ class TestStaffWithoutSecondFactorAreVisitors:
 
     def test_no_staff_or_unreleased_documents(self, client, content):
         for key in ("staff_document", "unreleased"):
-            assert client.get(content[key].get_absolute_url()).status_code == 404
+            # Asked for the second factor, as a visitor is asked to log in; no document.
+            response = client.get(content[key].get_absolute_url())
+            assert response.status_code == 302
+            assert response.url.startswith(reverse("mfa_reauthenticate"))
         page = client.get(content["meeting"].get_absolute_url()).content.decode()
         assert "Vermerk der Redaktion" not in page
         assert "Noch zurückgehalten" not in page
