@@ -842,7 +842,7 @@ class OutcomeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["meeting", "responsible_person", "responsible_partner"]
     readonly_fields = ["status_changed_at"]
     inlines = [OutcomeStatusChangeInline]
-    actions = ["mark_in_progress", "mark_done"]
+    actions = ["mark_in_progress", "mark_done", "mark_implemented"]
 
     @admin.display(description=_("Wortlaut"), ordering="text")
     def text_short(self, outcome):
@@ -856,11 +856,13 @@ class OutcomeAdmin(admin.ModelAdmin):
         obj.save_with_history(previous_status=previous_status(form), user=request.user)
 
     def set_status(self, request, queryset, status):
-        changed = 0
+        changed = skipped = 0
         # Only the outcomes are locked: the list's order joins meetings and agenda items, which
         # PostgreSQL cannot lock on the nullable side of an outer join.
         for outcome in queryset.select_for_update(of=("self",)):
-            if outcome.status != status:
+            if status not in Outcome.STATUSES[outcome.kind]:
+                skipped += 1
+            elif outcome.status != status:
                 previous, outcome.status = outcome.status, status
                 outcome.save_with_history(previous_status=previous, user=request.user)
                 changed += 1
@@ -874,11 +876,39 @@ class OutcomeAdmin(admin.ModelAdmin):
             % {"count": changed},
             messages.SUCCESS,
         )
+        if skipped:
+            decision = status in Outcome.STATUSES[Outcome.Kind.TASK]
+            self.message_user(
+                request,
+                (
+                    ngettext(
+                        "%(count)d Beschluss nicht geändert: Der Stand „%(status)s“ gilt nur "
+                        "für Aufgaben.",
+                        "%(count)d Beschlüsse nicht geändert: Der Stand „%(status)s“ gilt nur "
+                        "für Aufgaben.",
+                        skipped,
+                    )
+                    if decision
+                    else ngettext(
+                        "%(count)d Aufgabe nicht geändert: Der Stand „%(status)s“ gilt nur "
+                        "für Beschlüsse.",
+                        "%(count)d Aufgaben nicht geändert: Der Stand „%(status)s“ gilt nur "
+                        "für Beschlüsse.",
+                        skipped,
+                    )
+                )
+                % {"count": skipped, "status": Outcome.Status(status).label},
+                messages.WARNING,
+            )
 
-    @admin.action(description=_("Stand: in Bearbeitung"))
+    @admin.action(description=_("Aufgabe: in Bearbeitung"))
     def mark_in_progress(self, request, queryset):
         self.set_status(request, queryset, Outcome.Status.IN_PROGRESS)
 
-    @admin.action(description=_("Stand: erledigt"))
+    @admin.action(description=_("Aufgabe: erledigt"))
     def mark_done(self, request, queryset):
         self.set_status(request, queryset, Outcome.Status.DONE)
+
+    @admin.action(description=_("Beschluss: umgesetzt"))
+    def mark_implemented(self, request, queryset):
+        self.set_status(request, queryset, Outcome.Status.IMPLEMENTED)

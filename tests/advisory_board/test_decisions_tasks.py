@@ -333,3 +333,95 @@ def test_meeting_page_queries_stay_the_same_as_tasks_grow(
     with django_assert_num_queries(10):
         content = client.get(world["meeting"].get_absolute_url()).content.decode()
     assert content.count("Aufgabe Nummer ") == tasks
+
+
+class TestStatusFitsTheKind:
+    def test_a_new_decision_is_taken_not_open(self, world):
+        decision = Outcome(meeting=world["meeting"], kind=Outcome.Kind.DECISION, text="Gilt.")
+        decision.full_clean()
+        decision.save()
+        assert decision.status == Outcome.Status.TAKEN
+        assert make_outcome(world["meeting"], "Zu tun").status == Outcome.Status.OPEN
+
+    @pytest.mark.parametrize("status", ["offen", "in_bearbeitung", "erledigt", "entfallen"])
+    def test_a_decision_refuses_the_statuses_of_a_task(self, world, status):
+        decision = make_outcome(world["meeting"], "Gilt.", kind=Outcome.Kind.DECISION)
+        decision.status = status
+        with pytest.raises(ValidationError) as error:
+            decision.full_clean()
+        assert "Ein Beschluss ist gefasst, umgesetzt oder aufgehoben" in str(error.value)
+
+    @pytest.mark.parametrize("status", ["gefasst", "umgesetzt", "aufgehoben"])
+    def test_a_task_refuses_the_statuses_of_a_decision(self, world, status):
+        task = Outcome(meeting=world["meeting"], text="Zu tun", status=status)
+        with pytest.raises(ValidationError) as error:
+            task.full_clean()
+        assert "Eine Aufgabe ist offen, in Bearbeitung, erledigt oder entfallen" in str(error.value)
+
+    def test_a_decision_has_no_responsible_and_no_due_date(self, world):
+        decision = Outcome(
+            meeting=world["meeting"],
+            kind=Outcome.Kind.DECISION,
+            text="Gilt.",
+            responsible="Geschäftsstelle",
+            due_on=datetime.date(2027, 1, 1),
+        )
+        with pytest.raises(ValidationError) as error:
+            decision.full_clean()
+        assert set(error.value.message_dict) == {"responsible", "due_on"}
+        assert "Ein Beschluss hat keine Verantwortlichen" in str(error.value)
+        assert "Ein Beschluss hat kein Fälligkeitsdatum" in str(error.value)
+
+    @pytest.mark.parametrize(
+        "fields",
+        [
+            ("responsible", "responsible_person"),
+            ("responsible_person", "responsible_partner"),
+            ("responsible", "responsible_partner"),
+        ],
+    )
+    def test_a_task_has_one_responsible_party(self, world, fields):
+        values = {
+            "responsible": "Geschäftsstelle KOSS",
+            "responsible_person": world["people"]["member"],
+            "responsible_partner": make_partner("ThASG e.V."),
+        }
+        task = Outcome(
+            meeting=world["meeting"], text="Zu tun", **{name: values[name] for name in fields}
+        )
+        with pytest.raises(ValidationError) as error:
+            task.full_clean()
+        assert "Bitte nennen Sie nur eine verantwortliche Stelle" in str(error.value)
+        for name in values:
+            single = Outcome(meeting=world["meeting"], text="Zu tun", **{name: values[name]})
+            single.full_clean()
+
+    def test_the_bulk_actions_leave_decisions_alone(self, login, world, outcomes):
+        client = login("staff")
+        response = client.post(
+            "/verwaltung/advisory_board/outcome/",
+            {
+                "action": "mark_done",
+                "_selected_action": [outcomes["task"].pk, outcomes["decision"].pk],
+            },
+            follow=True,
+        )
+        outcomes["decision"].refresh_from_db()
+        outcomes["task"].refresh_from_db()
+        assert outcomes["decision"].status == Outcome.Status.TAKEN
+        assert outcomes["task"].status == Outcome.Status.DONE
+        assert "1 Beschluss nicht geändert: Der Stand „erledigt“ gilt nur für Aufgaben." in (
+            response.content.decode()
+        )
+
+    def test_a_decision_can_be_marked_implemented(self, login, world, outcomes):
+        login("staff").post(
+            "/verwaltung/advisory_board/outcome/",
+            {"action": "mark_implemented", "_selected_action": [outcomes["decision"].pk]},
+        )
+        change = OutcomeStatusChange.objects.get()
+        assert (change.outcome, change.old_status, change.new_status) == (
+            outcomes["decision"],
+            "gefasst",
+            "umgesetzt",
+        )
