@@ -425,3 +425,82 @@ class TestStatusFitsTheKind:
             "gefasst",
             "umgesetzt",
         )
+
+
+class TestTheFormFitsTheKind:
+    URL = "/verwaltung/advisory_board/outcome/"
+
+    def test_the_list_offers_to_add_a_decision_or_a_task(self, login, world):
+        content = login("staff").get(self.URL).content.decode()
+        assert f'href="{self.URL}add/?kind=beschluss"' in content
+        assert f'href="{self.URL}add/?kind=aufgabe"' in content
+        assert "Beschluss hinzufügen" in content and "Aufgabe hinzufügen" in content
+
+    def test_a_decision_form_has_no_responsible_and_no_due_date(self, login, world):
+        response = login("staff").get(f"{self.URL}add/?kind=beschluss")
+        form = response.context["adminform"].form
+        assert "Beschluss hinzufügen" in response.content.decode()
+        assert form.initial["kind"] == "beschluss"
+        assert form.initial["status"] == "gefasst"
+        assert [value for value, _label in form.fields["status"].choices] == [
+            "gefasst",
+            "umgesetzt",
+            "aufgehoben",
+        ]
+        for absent in ("responsible", "responsible_person", "responsible_partner", "due_on"):
+            assert absent not in form.fields
+
+    def test_a_task_form_groups_who_is_responsible(self, login, world):
+        response = login("staff").get(f"{self.URL}add/?kind=aufgabe")
+        assert "Aufgabe hinzufügen" in response.content.decode()
+        fieldsets = dict(
+            response.context["adminform"].model_admin.get_fieldsets(response.wsgi_request)
+        )
+        assert fieldsets["Verantwortlich"]["fields"] == [
+            "responsible_person",
+            "responsible_partner",
+            "responsible",
+        ]
+        assert (
+            "eine Person des Beirats, eine Partnerorganisation oder ein freier Text"
+            in (fieldsets["Verantwortlich"]["description"])
+        )
+        assert response.context["adminform"].form.initial["status"] == "offen"
+
+    def test_a_decision_is_added_as_taken(self, login, world):
+        response = login("staff").post(
+            f"{self.URL}add/?kind=beschluss",
+            {
+                "meeting": world["meeting"].pk,
+                "kind": "beschluss",
+                "text": "Der Beirat empfiehlt einen Atlas.",
+                "status": "gefasst",
+                **management_form("status_changes", 0, 0),
+            },
+        )
+        assert response.status_code == 302, response.context["errors"]
+        outcome = Outcome.objects.get()
+        assert (outcome.kind, outcome.status) == ("beschluss", "gefasst")
+
+    def test_two_responsible_parties_are_refused_in_german(self, login, world):
+        response = login("staff").post(
+            f"{self.URL}add/?kind=aufgabe",
+            {
+                "meeting": world["meeting"].pk,
+                "kind": "aufgabe",
+                "text": "Gliederung entwerfen",
+                "responsible": "Geschäftsstelle",
+                "responsible_person": world["people"]["member"].pk,
+                "status": "offen",
+                **management_form("status_changes", 0, 0),
+            },
+        )
+        assert response.status_code == 200
+        assert "Bitte nennen Sie nur eine verantwortliche Stelle" in response.content.decode()
+        assert not Outcome.objects.exists()
+
+    def test_the_list_names_the_meeting_briefly(self, login, world, outcomes):
+        world["meeting"].starts_at = timezone.make_aware(datetime.datetime(2027, 1, 16, 10))
+        world["meeting"].save()
+        content = login("staff").get(self.URL).content.decode()
+        assert f"{world['meeting'].number}. Sitzung, 16.01.2027" in content

@@ -109,6 +109,7 @@ def test_the_list_fits_1280_px(live_server, staff_page, rows, changelist):
         }"""
     )
     import os
+
     if os.environ.get("SHOT"):
         staff_page.screenshot(path=f"/tmp/shot_{changelist}.png", full_page=True)
     assert overflow == {"page": 1280, "list": 0}
