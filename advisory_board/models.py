@@ -993,6 +993,10 @@ class Outcome(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {Truncator(self.text).chars(60)}"
 
+    def save(self, *args, **kwargs):
+        self.start_as_its_kind()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if (
@@ -1047,10 +1051,6 @@ class Outcome(models.Model):
             and self.status == self.Status.OPEN
         ):
             self.status = self.Status.TAKEN
-
-    def save(self, *args, **kwargs):
-        self.start_as_its_kind()
-        super().save(*args, **kwargs)
 
     @property
     def responsible_names(self):
