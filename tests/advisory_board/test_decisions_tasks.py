@@ -504,3 +504,37 @@ class TestTheFormFitsTheKind:
         world["meeting"].save()
         content = login("staff").get(self.URL).content.decode()
         assert f"{world['meeting'].number}. Sitzung, 16.01.2027" in content
+
+
+def test_the_migration_gives_decisions_their_own_statuses_and_back(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("advisory_board.migrations.0014_outcome_status_fits_kind")
+    meeting = world["meeting"]
+    old = {"offen": "gefasst", "erledigt": "umgesetzt", "entfallen": "aufgehoben"}
+    decisions = [
+        make_outcome(meeting, status, kind=Outcome.Kind.DECISION, status="gefasst")
+        for status in old
+    ]
+    # As they were before: a decision with the statuses of a task and a history of them.
+    for decision in decisions:
+        Outcome.objects.filter(pk=decision.pk).update(status=decision.text)
+        decision.status_changes.create(old_status="", new_status=decision.text)
+    task = make_outcome(meeting, "Zu tun", status="erledigt")
+    task.status_changes.create(old_status="offen", new_status="erledigt")
+
+    migration.forwards(apps, None)
+    for decision in decisions:
+        decision.refresh_from_db()
+        assert decision.status == old[decision.text]
+        assert decision.status_changes.get().new_status == old[decision.text]
+    task.refresh_from_db()
+    assert task.status == "erledigt"
+    assert task.status_changes.get().new_status == "erledigt"
+
+    migration.backwards(apps, None)
+    assert {d.text: d.status for d in Outcome.objects.filter(kind="beschluss")} == {
+        status: status for status in old
+    }
