@@ -957,12 +957,21 @@ class Outcome(models.Model):
         TASK = "aufgabe", _("Aufgabe")
 
     class Status(models.TextChoices):
+        # Of a task.
         OPEN = "offen", _("offen")
         IN_PROGRESS = "in_bearbeitung", _("in Bearbeitung")
         DONE = "erledigt", _("erledigt")
         DROPPED = "entfallen", _("entfallen")
+        # Of a decision: taken by the board, carried out, or revoked by a later decision.
+        TAKEN = "gefasst", _("gefasst")
+        IMPLEMENTED = "umgesetzt", _("umgesetzt")
+        REVOKED = "aufgehoben", _("aufgehoben")
 
     OPEN_STATUSES = [Status.OPEN, Status.IN_PROGRESS]
+    STATUSES = {
+        Kind.TASK: [Status.OPEN, Status.IN_PROGRESS, Status.DONE, Status.DROPPED],
+        Kind.DECISION: [Status.TAKEN, Status.IMPLEMENTED, Status.REVOKED],
+    }
 
     meeting = models.ForeignKey(
         Meeting,
@@ -985,7 +994,10 @@ class Outcome(models.Model):
         max_length=20,
         choices=Kind,
         default=Kind.TASK,
-        help_text=_("Ein Beschluss hält fest, was gilt; eine Aufgabe, was jemand erledigt."),
+        help_text=_(
+            "Ein Beschluss hält fest, was gilt, und ist gefasst, umgesetzt oder aufgehoben; "
+            "eine Aufgabe sagt, wer was bis wann erledigt."
+        ),
     )
     text = models.TextField(
         _("Wortlaut"), help_text=_("Was beschlossen wurde oder was zu tun ist, in einem Satz.")
@@ -994,7 +1006,10 @@ class Outcome(models.Model):
         _("verantwortlich"),
         max_length=200,
         blank=True,
-        help_text=_("Person oder Organisation als Text, z. B. „Geschäftsstelle KOSS“."),
+        help_text=_(
+            "Als freier Text, wenn weder eine Person des Beirats noch eine Partnerorganisation "
+            "passt, z. B. „Geschäftsstelle KOSS“."
+        ),
     )
     responsible_person = models.ForeignKey(
         Person,
@@ -1020,12 +1035,18 @@ class Outcome(models.Model):
         blank=True,
         help_text=_("Bis wann die Aufgabe erledigt sein soll."),
     )
+    # The default is the first status of a task, the default kind; a new decision starts as
+    # taken (see save()).
     status = models.CharField(
         _("Stand"),
         max_length=20,
         choices=Status,
         default=Status.OPEN,
-        help_text=_("Jede Änderung wird mit Zeitpunkt und Bearbeiter festgehalten."),
+        help_text=_(
+            "Aufgabe: offen, in Bearbeitung, erledigt oder entfallen. Beschluss: gefasst, "
+            "umgesetzt oder aufgehoben. Jede Änderung wird mit Zeitpunkt und Bearbeiter "
+            "festgehalten."
+        ),
     )
     status_changed_at = models.DateTimeField(
         _("Stand geändert am"), default=timezone.now, editable=False
@@ -1045,6 +1066,10 @@ class Outcome(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {Truncator(self.text).chars(60)}"
 
+    def save(self, *args, **kwargs):
+        self.start_as_its_kind()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if (
@@ -1055,6 +1080,50 @@ class Outcome(models.Model):
             raise ValidationError(
                 {"agenda_item": _("Der Tagesordnungspunkt gehört zu einer anderen Sitzung.")}
             )
+        self.start_as_its_kind()
+        errors = {}
+        if self.status not in self.STATUSES.get(self.kind, []):
+            errors["status"] = (
+                _("Ein Beschluss ist gefasst, umgesetzt oder aufgehoben.")
+                if self.kind == self.Kind.DECISION
+                else _("Eine Aufgabe ist offen, in Bearbeitung, erledigt oder entfallen.")
+            )
+        parties = [
+            name
+            for name, value in [
+                ("responsible", self.responsible),
+                ("responsible_person", self.responsible_person_id),
+                ("responsible_partner", self.responsible_partner_id),
+            ]
+            if value
+        ]
+        if self.kind == self.Kind.DECISION:
+            for name in parties:
+                errors[name] = _(
+                    "Ein Beschluss hat keine Verantwortlichen; legen Sie dafür eine Aufgabe an."
+                )
+            if self.due_on:
+                errors["due_on"] = _(
+                    "Ein Beschluss hat kein Fälligkeitsdatum; legen Sie dafür eine Aufgabe an."
+                )
+        elif len(parties) > 1:
+            for name in parties:
+                errors[name] = _(
+                    "Bitte nennen Sie nur eine verantwortliche Stelle: eine Person des Beirats, "
+                    "eine Partnerorganisation oder einen freien Text."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def start_as_its_kind(self):
+        """A new decision left at the field's default, the first status of a task, starts as
+        taken."""
+        if (
+            self._state.adding
+            and self.kind == self.Kind.DECISION
+            and self.status == self.Status.OPEN
+        ):
+            self.status = self.Status.TAKEN
 
     @property
     def responsible_names(self):

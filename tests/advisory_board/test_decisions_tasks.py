@@ -334,3 +334,208 @@ def test_meeting_page_queries_stay_the_same_as_tasks_grow(
     with django_assert_num_queries(10):
         content = client.get(world["meeting"].get_absolute_url()).content.decode()
     assert content.count("Aufgabe Nummer ") == tasks
+
+
+class TestStatusFitsTheKind:
+    def test_a_new_decision_is_taken_not_open(self, world):
+        decision = Outcome(meeting=world["meeting"], kind=Outcome.Kind.DECISION, text="Gilt.")
+        decision.full_clean()
+        decision.save()
+        assert decision.status == Outcome.Status.TAKEN
+        assert make_outcome(world["meeting"], "Zu tun").status == Outcome.Status.OPEN
+
+    @pytest.mark.parametrize("status", ["offen", "in_bearbeitung", "erledigt", "entfallen"])
+    def test_a_decision_refuses_the_statuses_of_a_task(self, world, status):
+        decision = make_outcome(world["meeting"], "Gilt.", kind=Outcome.Kind.DECISION)
+        decision.status = status
+        with pytest.raises(ValidationError) as error:
+            decision.full_clean()
+        assert "Ein Beschluss ist gefasst, umgesetzt oder aufgehoben" in str(error.value)
+
+    @pytest.mark.parametrize("status", ["gefasst", "umgesetzt", "aufgehoben"])
+    def test_a_task_refuses_the_statuses_of_a_decision(self, world, status):
+        task = Outcome(meeting=world["meeting"], text="Zu tun", status=status)
+        with pytest.raises(ValidationError) as error:
+            task.full_clean()
+        assert "Eine Aufgabe ist offen, in Bearbeitung, erledigt oder entfallen" in str(error.value)
+
+    def test_a_decision_has_no_responsible_and_no_due_date(self, world):
+        decision = Outcome(
+            meeting=world["meeting"],
+            kind=Outcome.Kind.DECISION,
+            text="Gilt.",
+            responsible="Geschäftsstelle",
+            due_on=datetime.date(2027, 1, 1),
+        )
+        with pytest.raises(ValidationError) as error:
+            decision.full_clean()
+        assert set(error.value.message_dict) == {"responsible", "due_on"}
+        assert "Ein Beschluss hat keine Verantwortlichen" in str(error.value)
+        assert "Ein Beschluss hat kein Fälligkeitsdatum" in str(error.value)
+
+    @pytest.mark.parametrize(
+        "fields",
+        [
+            ("responsible", "responsible_person"),
+            ("responsible_person", "responsible_partner"),
+            ("responsible", "responsible_partner"),
+        ],
+    )
+    def test_a_task_has_one_responsible_party(self, world, fields):
+        values = {
+            "responsible": "Geschäftsstelle KOSS",
+            "responsible_person": world["people"]["member"],
+            "responsible_partner": make_partner("ThASG e.V."),
+        }
+        task = Outcome(
+            meeting=world["meeting"], text="Zu tun", **{name: values[name] for name in fields}
+        )
+        with pytest.raises(ValidationError) as error:
+            task.full_clean()
+        assert "Bitte nennen Sie nur eine verantwortliche Stelle" in str(error.value)
+        for name in values:
+            single = Outcome(meeting=world["meeting"], text="Zu tun", **{name: values[name]})
+            single.full_clean()
+
+    def test_the_bulk_actions_leave_decisions_alone(self, login, world, outcomes):
+        client = login("staff")
+        response = client.post(
+            "/verwaltung/advisory_board/outcome/",
+            {
+                "action": "mark_done",
+                "_selected_action": [outcomes["task"].pk, outcomes["decision"].pk],
+            },
+            follow=True,
+        )
+        outcomes["decision"].refresh_from_db()
+        outcomes["task"].refresh_from_db()
+        assert outcomes["decision"].status == Outcome.Status.TAKEN
+        assert outcomes["task"].status == Outcome.Status.DONE
+        assert "1 Beschluss nicht geändert: Der Stand „erledigt“ gilt nur für Aufgaben." in (
+            response.content.decode()
+        )
+
+    def test_a_decision_can_be_marked_implemented(self, login, world, outcomes):
+        login("staff").post(
+            "/verwaltung/advisory_board/outcome/",
+            {"action": "mark_implemented", "_selected_action": [outcomes["decision"].pk]},
+        )
+        change = OutcomeStatusChange.objects.get()
+        assert (change.outcome, change.old_status, change.new_status) == (
+            outcomes["decision"],
+            "gefasst",
+            "umgesetzt",
+        )
+
+
+class TestTheFormFitsTheKind:
+    URL = "/verwaltung/advisory_board/outcome/"
+
+    def test_the_list_offers_to_add_a_decision_or_a_task(self, login, world):
+        content = login("staff").get(self.URL).content.decode()
+        assert f'href="{self.URL}add/?kind=beschluss"' in content
+        assert f'href="{self.URL}add/?kind=aufgabe"' in content
+        assert "Beschluss hinzufügen" in content and "Aufgabe hinzufügen" in content
+
+    def test_a_decision_form_has_no_responsible_and_no_due_date(self, login, world):
+        response = login("staff").get(f"{self.URL}add/?kind=beschluss")
+        form = response.context["adminform"].form
+        assert "Beschluss hinzufügen" in response.content.decode()
+        assert form.initial["kind"] == "beschluss"
+        assert form.initial["status"] == "gefasst"
+        assert [value for value, _label in form.fields["status"].choices] == [
+            "gefasst",
+            "umgesetzt",
+            "aufgehoben",
+        ]
+        for absent in ("responsible", "responsible_person", "responsible_partner", "due_on"):
+            assert absent not in form.fields
+
+    def test_a_task_form_groups_who_is_responsible(self, login, world):
+        response = login("staff").get(f"{self.URL}add/?kind=aufgabe")
+        assert "Aufgabe hinzufügen" in response.content.decode()
+        fieldsets = dict(
+            response.context["adminform"].model_admin.get_fieldsets(response.wsgi_request)
+        )
+        assert fieldsets["Verantwortlich"]["fields"] == [
+            "responsible_person",
+            "responsible_partner",
+            "responsible",
+        ]
+        assert (
+            "eine Person des Beirats, eine Partnerorganisation oder ein freier Text"
+            in (fieldsets["Verantwortlich"]["description"])
+        )
+        assert response.context["adminform"].form.initial["status"] == "offen"
+
+    def test_a_decision_is_added_as_taken(self, login, world):
+        response = login("staff").post(
+            f"{self.URL}add/?kind=beschluss",
+            {
+                "meeting": world["meeting"].pk,
+                "kind": "beschluss",
+                "text": "Der Beirat empfiehlt einen Atlas.",
+                "status": "gefasst",
+                **management_form("status_changes", 0, 0),
+            },
+        )
+        assert response.status_code == 302, response.context["errors"]
+        outcome = Outcome.objects.get()
+        assert (outcome.kind, outcome.status) == ("beschluss", "gefasst")
+
+    def test_two_responsible_parties_are_refused_in_german(self, login, world):
+        response = login("staff").post(
+            f"{self.URL}add/?kind=aufgabe",
+            {
+                "meeting": world["meeting"].pk,
+                "kind": "aufgabe",
+                "text": "Gliederung entwerfen",
+                "responsible": "Geschäftsstelle",
+                "responsible_person": world["people"]["member"].pk,
+                "status": "offen",
+                **management_form("status_changes", 0, 0),
+            },
+        )
+        assert response.status_code == 200
+        assert "Bitte nennen Sie nur eine verantwortliche Stelle" in response.content.decode()
+        assert not Outcome.objects.exists()
+
+    def test_the_list_names_the_meeting_briefly(self, login, world, outcomes):
+        world["meeting"].starts_at = timezone.make_aware(datetime.datetime(2027, 1, 16, 10))
+        world["meeting"].save()
+        content = login("staff").get(self.URL).content.decode()
+        assert f"{world['meeting'].number}. Sitzung, 16.01.2027" in content
+
+
+def test_the_migration_gives_decisions_their_own_statuses_and_back(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("advisory_board.migrations.0016_outcome_status_fits_kind")
+    meeting = world["meeting"]
+    old = {"offen": "gefasst", "erledigt": "umgesetzt", "entfallen": "aufgehoben"}
+    decisions = [
+        make_outcome(meeting, status, kind=Outcome.Kind.DECISION, status="gefasst")
+        for status in old
+    ]
+    # As they were before: a decision with the statuses of a task and a history of them.
+    for decision in decisions:
+        Outcome.objects.filter(pk=decision.pk).update(status=decision.text)
+        decision.status_changes.create(old_status="", new_status=decision.text)
+    task = make_outcome(meeting, "Zu tun", status="erledigt")
+    task.status_changes.create(old_status="offen", new_status="erledigt")
+
+    migration.forwards(apps, None)
+    for decision in decisions:
+        decision.refresh_from_db()
+        assert decision.status == old[decision.text]
+        assert decision.status_changes.get().new_status == old[decision.text]
+    task.refresh_from_db()
+    assert task.status == "erledigt"
+    assert task.status_changes.get().new_status == "erledigt"
+
+    migration.backwards(apps, None)
+    assert {d.text: d.status for d in Outcome.objects.filter(kind="beschluss")} == {
+        status: status for status in old
+    }

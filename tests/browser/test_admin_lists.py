@@ -1,4 +1,4 @@
-"""The lists of the partner network, the news and the portal fit 1280 px: no column is cut off
+"""The lists of the partner network, the news, the board's decisions and tasks and the portal fit 1280 px: no column is cut off
 beside the filters."""
 
 import datetime
@@ -11,7 +11,14 @@ from django.utils import timezone
 from koss.mail import deliver
 from koss.models import Mail
 
-from ..factories import make_article, make_partner, make_topic
+from ..factories import (
+    make_article,
+    make_board,
+    make_meeting,
+    make_member,
+    make_partner,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,6 +31,7 @@ LISTS = [
     "koss_mail",
     "koss_taskresult",
     "admin_logentry",
+    "advisory_board_outcome",
 ]
 
 
@@ -52,6 +60,33 @@ def rows(settings):
     deliver.enqueue(mail.pk)
     from django.contrib.auth import get_user_model
 
+    board = make_board("Beirat für Sozialplanung beim Thüringer Ministerium für Soziales")
+    person = make_member(board, first_name="Christine", last_name="Lieberknecht-Oberhauser")
+    meeting = make_meeting(
+        board,
+        number=9,
+        location="Thüringer Staatskanzlei, Regierungsstraße 73, 99084 Erfurt",
+        starts_at=timezone.make_aware(datetime.datetime(2027, 1, 16, 10)),
+    )
+    meeting.outcomes.create(
+        text="Die Geschäftsstelle entwirft die Gliederung des Sozialstrukturatlas Thüringen "
+        "und stimmt sie mit den Planungskoordinatorinnen der Landkreise ab.",
+        responsible_partner=partner,
+        due_on=datetime.date(2027, 3, 31),
+    )
+    make_board("Beirat für Teilhabeplanung der Landkreise und kreisfreien Städte Thüringens")
+    meeting.outcomes.create(
+        text="Ergebnisse der Fachtagung zusammenfassen",
+        responsible_person=person,
+        due_on=datetime.date(2027, 2, 28),
+        status="in_bearbeitung",
+    )
+    meeting.outcomes.create(
+        kind="beschluss",
+        text="Der Beirat empfiehlt dem Land, die integrierte Sozialplanung in allen Landkreisen "
+        "und kreisfreien Städten dauerhaft zu fördern.",
+        status="umgesetzt",
+    )
     LogEntry.objects.log_actions(
         get_user_model().objects.get().pk, [partner, article], CHANGE, change_message="Titel"
     )
