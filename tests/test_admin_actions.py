@@ -255,10 +255,13 @@ def put_open_tasks_on_agenda(client, staff):
     assert "Bericht schreiben" in meeting.agenda_items.get().description
 
 
-def status_action(name, status):
+def status_action(name, status, kind=Outcome.Kind.TASK):
     def run(client, staff):
         meeting = a_meeting(days_ahead=-10, status="stattgefunden")
-        outcomes = [Outcome.objects.create(meeting=meeting, text=text) for text in ("Eins", "Zwei")]
+        outcomes = [
+            Outcome.objects.create(meeting=meeting, kind=kind, text=text)
+            for text in ("Eins", "Zwei")
+        ]
         assert_back_to_the_list(run_action(client, Outcome, name, outcomes), Outcome)
         assert set(Outcome.objects.values_list("status", flat=True)) == {status}
         history = OutcomeStatusChange.objects.values_list("new_status", "changed_by")
@@ -271,6 +274,9 @@ case("advisory_board.Outcome", "mark_in_progress")(
     status_action("mark_in_progress", Outcome.Status.IN_PROGRESS)
 )
 case("advisory_board.Outcome", "mark_done")(status_action("mark_done", Outcome.Status.DONE))
+case("advisory_board.Outcome", "mark_implemented")(
+    status_action("mark_implemented", Outcome.Status.IMPLEMENTED, kind=Outcome.Kind.DECISION)
+)
 
 
 @case("advisory_board.Person", "send_invitation")
