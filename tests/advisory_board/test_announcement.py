@@ -82,10 +82,15 @@ def test_members_cannot_reply_to_a_prepared_meeting(login, world, prepared):
 def test_documents_of_a_prepared_meeting_stay_internal(login, world, prepared):
     """A document released by hand on a prepared meeting waits for the announcement too."""
     document = make_document(prepared, "Vorab freigegeben", visibility="oeffentlich")
-    for visitor in ["anonymous", "member"]:
+    for visitor in ["anonymous", "member", "former_member", "other_board_member"]:
         client = login(visitor)
-        assert client.get(document.get_absolute_url()).status_code == 404
-        assert client.get(prepared.get_absolute_url() + "dokumente.zip").status_code == 404
+        for url in [document.get_absolute_url(), prepared.get_absolute_url() + "dokumente.zip"]:
+            response = client.get(url)
+            if visitor == "anonymous":
+                # As for any members' address: to the login, which reveals nothing.
+                assert response.status_code == 302 and "/konto/login/" in response.url
+            else:
+                assert response.status_code == 404
         client.logout()
 
 
