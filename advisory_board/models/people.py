@@ -1,0 +1,192 @@
+"""The people of a board: the board and its terms, persons and their memberships."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koss.core.choices import choice_display
+from koss.core.collation import GERMAN
+from partners.models import Partner
+
+
+class Board(models.Model):
+    """An advisory board, e.g. the Beirat für Sozialplanung constituted in 2014."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    slug = models.SlugField(_("Kurzname"), max_length=100, unique=True)
+    purpose = models.TextField(
+        _("Auftrag"),
+        help_text=_("Wofür der Beirat da ist; erscheint öffentlich. Leerzeilen trennen Absätze."),
+    )
+    constituted_on = models.DateField(_("konstituiert am"))
+    constituted_at = models.CharField(_("konstituiert in"), max_length=200, blank=True)
+    is_current = models.BooleanField(
+        _("aktueller Beirat"),
+        default=False,
+        help_text=_("Der aktuelle Beirat erscheint unter /beirat/."),
+    )
+
+    class Meta:
+        verbose_name = _("Beirat")
+        verbose_name_plural = _("Beiräte")
+        ordering = ["-constituted_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_board"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.constituted_on.year})"
+
+
+class Term(models.Model):
+    """A term of office of a board, usually two years."""
+
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="terms", verbose_name=_("Beirat")
+    )
+    name = models.CharField(
+        _("Bezeichnung"), max_length=100, help_text=_("Z. B. „Amtszeit 2014–2016“.")
+    )
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(_("Ende"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Amtszeit")
+        verbose_name_plural = _("Amtszeiten")
+        ordering = ["board", "starts_on"]
+
+    def __str__(self):
+        return f"{self.board.name}: {self.name}"
+
+
+class Person(models.Model):
+    """Somebody who serves or served on a board; may have a login for the members' area."""
+
+    title = models.CharField(_("Titel"), max_length=50, blank=True, help_text=_("Z. B. „Dr.“"))
+    first_name = models.CharField(_("Vorname"), max_length=100, db_collation=GERMAN)
+    last_name = models.CharField(_("Nachname"), max_length=100, db_collation=GERMAN)
+    email = models.EmailField(
+        _("E-Mail"),
+        blank=True,
+        help_text=_("An diese Adresse gehen Einladung und Benachrichtigungen."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_person",
+        verbose_name=_("Zugang"),
+    )
+    is_demo = models.BooleanField(_("Demo-Person"), default=False, editable=False)
+    # Documents changed after this moment are shown as new in the members' area.
+    seen_until = models.DateTimeField(
+        _("Dokumente gesehen bis"), null=True, blank=True, editable=False
+    )
+    last_visit_at = models.DateTimeField(_("letzter Besuch"), null=True, blank=True, editable=False)
+    # Which login session the visit of last_visit_at belongs to (a hash of the session key): a
+    # new session is a new visit.
+    visit_session = models.CharField(max_length=64, blank=True, editable=False)
+    calendar_token = models.CharField(
+        _("Kalender-Schlüssel"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+
+    def new_calendar_token(self):
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def public(self):
+        return self.filter(public_consent=True)
+
+    def current_of(self, user):
+        """The memberships a login holds now: the one rule for whose boards a person is on."""
+        return self.current().filter(person__user=user)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        PATRON = "schirmherrschaft", _("Schirmherrschaft")
+        CHAIR = "vorsitz", _("Vorsitz")
+        DEPUTY = "stellvertretung", _("Stellvertretender Vorsitz")
+        MEMBER = "mitglied", _("Mitglied")
+
+    ROLE_ORDER = [Role.PATRON, Role.CHAIR, Role.DEPUTY, Role.MEMBER]
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Person")
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Beirat")
+    )
+    role = models.CharField(_("Rolle"), max_length=20, choices=Role, default=Role.MEMBER)
+    organisation = models.CharField(
+        _("vertritt"),
+        max_length=200,
+        blank=True,
+        help_text=_("Die Organisation, für die die Person im Beirat sitzt."),
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_memberships",
+        verbose_name=_("Organisation im Partnernetzwerk"),
+        help_text=_("Verlinkt die Organisation mit ihrer Partnerseite."),
+    )
+    starts_on = models.DateField(_("Beginn"))
+    ends_on = models.DateField(
+        _("Ende"), null=True, blank=True, help_text=_("Leer, solange die Mitgliedschaft läuft.")
+    )
+    public_consent = models.BooleanField(
+        _("Einwilligung zur Veröffentlichung"),
+        default=False,
+        help_text=_("Nur mit Einwilligung erscheinen Name, Rolle und Organisation öffentlich."),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        ordering = ["board", "person__last_name", "person__first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="membership_ends_after_start",
+            )
+        ]
+
+    get_role_display = choice_display(Role, "role")
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()} ({self.board.name})"
+
+    @property
+    def role_rank(self):
+        return self.ROLE_ORDER.index(self.role)
