@@ -1,12 +1,10 @@
-import datetime
-import hashlib
 from collections import defaultdict
 from functools import cache
 
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +33,7 @@ from .meeting_book import (
     meeting_book_given_up,
 )
 from .models import (
+    Audience,
     Board,
     Document,
     DocumentVersion,
@@ -45,12 +44,10 @@ from .models import (
     Outcome,
     Person,
     Reply,
+    current_member,
+    current_person,
 )
 
-# After this long away, the documents of the previous visit no longer count as new.
-VISIT_GAP = datetime.timedelta(minutes=30)
-# How precisely the end of a visit is recorded.
-VISIT_RESOLUTION = datetime.timedelta(minutes=1)
 NEW_DOCUMENTS_LIMIT = 10
 MINUTES_DRAFTS_LIMIT = 5
 PAST_MEETINGS_PER_PAGE = 12
@@ -60,60 +57,11 @@ CALENDAR_SECTION = "kalender"
 with_form = require_http_methods(["GET", "HEAD", "POST"])
 
 
-def current_board():
-    board = Board.objects.filter(is_current=True).first() or Board.objects.first()
-    if board is None:
-        raise Http404
-    return board
-
-
-def current_person(user):
-    """The board person behind a login, or None."""
-    if not user.is_authenticated:
-        return None
-    return Person.objects.filter(user=user).first()
-
-
-def current_member(user):
-    """The board person behind a login and the ids of the boards they currently belong to, in one
-    query; (None, set()) for everyone who belongs to no board now."""
-    if not user.is_authenticated:
-        return None, set()
-    memberships = list(Membership.objects.current_of(user).select_related("person"))
-    if not memberships:
-        return None, set()
-    return memberships[0].person, {membership.board_id for membership in memberships}
-
-
-def with_reply_of(person, meetings):
-    """The meetings with the person's reply, in the same query: read it with reply_of(). Without
-    a person, the meetings as they are."""
-    if person is None:
-        return meetings
-    return meetings.annotate(
-        own_reply=FilteredRelation("replies", condition=Q(replies__person=person)),
-        reply_answer=F("own_reply__answer"),
-        reply_deputy=F("own_reply__deputy_name"),
-        reply_comment=F("own_reply__comment"),
-    )
-
-
-def reply_of(meeting):
-    """The reply that with_reply_of() read with the meeting, or None while there is none."""
-    answer = getattr(meeting, "reply_answer", None)
-    if answer is None:
-        return None
-    return Reply(
-        meeting=meeting,
-        answer=answer,
-        deputy_name=meeting.reply_deputy,
-        comment=meeting.reply_comment,
-    )
-
-
 @public_page(query=["page"])
 def board_index(request):
-    board = current_board()
+    board = Board.objects.current()
+    if board is None:
+        raise Http404
 
     # Read only when the page's content is not among the kept parts of pages.
     @cache
@@ -155,16 +103,16 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
     user = request.user
     person, boards = current_member(user)
     meeting = get_object_or_404(
-        with_reply_of(
-            person,
-            Meeting.objects.visible_to(user).select_related("board").with_public_summary(),
-        ),
+        Meeting.objects.visible_to(user)
+        .select_related("board")
+        .with_public_summary()
+        .with_reply_of(person),
         pk=pk,
     )
     if person is not None:
         # A visit, wherever it begins; recorded first, so that what is marked new here is new
         # since the previous visit ended, as in the members' area.
-        record_visit(person, request.session.session_key, timezone.now())
+        person.record_visit(request.session.session_key, timezone.now())
     is_member = meeting.board_id in boards
     staff = has_staff_rights(user)
     may_see_agenda = is_member or staff
@@ -187,7 +135,7 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
             submitted[document.approval_item_id].append(document)
     if not is_member:
         person = None
-    reply = reply_of(meeting) if person else None
+    reply = meeting.reader_reply if person else None
     if reply_form is None:
         reply_form = ReplyForm(instance=reply)
     # Members and staff find the minutes in their own section, with status and comments.
@@ -294,7 +242,7 @@ def members_area(request):
     # Members see a meeting once it is announced, as everyone else does: no link to a page they
     # cannot open, no reply to a date that may still move.
     meetings = Meeting.objects.announced().filter(board__in=boards).select_related("board")
-    next_meeting = with_reply_of(person, meetings.upcoming()).first()
+    next_meeting = meetings.upcoming().with_reply_of(person).first()
     documents = (
         Document.objects.visible_to(user)
         .select_related("meeting")
@@ -302,7 +250,7 @@ def members_area(request):
     )
     first_visit = person is not None and person.last_visit_at is None
     if person:
-        record_visit(person, request.session.session_key, now)
+        person.record_visit(request.session.session_key, now)
     seen_until = person.seen_until if person else None
     show_all = request.GET.get("alle") == "1"
     new_documents = documents.new_since(seen_until, joined_on)
@@ -314,7 +262,7 @@ def members_area(request):
         {
             "first_visit": first_visit,
             "next_meeting": next_meeting,
-            "next_reply": reply_of(next_meeting) if next_meeting else None,
+            "next_reply": next_meeting.reader_reply if next_meeting else None,
             "open_tasks": Outcome.objects.visible_to(user)
             .tasks()
             .open()
@@ -353,22 +301,6 @@ def by_meeting(documents):
     for document in documents:
         groups.setdefault(document.meeting, []).append(document)
     return list(groups.items())
-
-
-def record_visit(person, session_key, now):
-    """Documents are new if they appeared after the previous visit ended: the same on every page
-    of a visit. A visit is a login session; it ends early after VISIT_GAP without a page view."""
-    session = hashlib.sha256((session_key or "").encode()).hexdigest()[:32]
-    last = person.last_visit_at
-    if last is None or person.visit_session != session or now - last > VISIT_GAP:
-        # A new visit: what appeared before the last one ended is no longer new. Before the
-        # first visit, everything since the membership began is new.
-        person.seen_until = last
-        person.visit_session = session
-    elif now - last < VISIT_RESOLUTION:
-        return  # the same visit, recorded moments ago: no write for every page view
-    person.last_visit_at = now
-    person.save(update_fields=["seen_until", "last_visit_at", "visit_session"])
 
 
 @never_cache
@@ -440,11 +372,11 @@ def meeting_zip(request, pk):
     meeting = Meeting.objects.visible_to(request.user).filter(pk=pk).first()
     if meeting is None:
         raise MembersOnly
-    audience = zip_audience(request.user, meeting)
+    audience = meeting.audience_of(request.user)
     # As on the meeting page: who sees the agenda gets the minutes it puts up for approval too.
     of_meeting = (
         Document.objects.filter(meeting=meeting)
-        if audience == "oeffentlich"
+        if audience == Audience.PUBLIC
         else Document.objects.of_agenda(meeting)
     )
     documents = list(
@@ -461,20 +393,10 @@ def meeting_zip(request, pk):
         archive,
         content_type="application/zip",
         public=False,
-        filename=f"beirat-sitzung-{meeting.number:02d}.zip",
+        filename=f"{meeting.file_stem}.zip",
     )
     log_downloads(request, included, via_zip=True)
     return response
-
-
-def zip_audience(user, meeting):
-    """Whose archive or book of the meeting a user gets: it names the stored file, while its
-    content always follows Document.objects.visible_to()."""
-    if has_staff_rights(user):
-        return "redaktion"
-    if meeting.board_id in current_member(user)[1]:
-        return "mitglieder"
-    return "oeffentlich"
 
 
 @login_required
@@ -482,8 +404,8 @@ def zip_audience(user, meeting):
 def meeting_book_download(request, pk):
     """The meeting book of what the reader may see, for the board's current members and staff."""
     meeting = Meeting.objects.visible_to(request.user).select_related("board").filter(pk=pk).first()
-    audience = zip_audience(request.user, meeting) if meeting else "oeffentlich"
-    if audience == "oeffentlich":
+    audience = meeting.audience_of(request.user) if meeting else Audience.PUBLIC
+    if audience == Audience.PUBLIC:
         raise MembersOnly
     documents = list(
         Document.objects.of_agenda(meeting)
@@ -515,7 +437,7 @@ def meeting_book_download(request, pk):
         book,
         content_type="application/pdf",
         public=False,
-        filename=f"beirat-sitzung-{meeting.number:02d}-sitzungsmappe.pdf",
+        filename=f"{meeting.file_stem}-sitzungsmappe.pdf",
     )
     log_downloads(request, included, via_book=True)
     return response
@@ -621,7 +543,9 @@ def calendar_token(request):
 
 @public_page
 def public_calendar(request):
-    board = current_board()
+    board = Board.objects.current()
+    if board is None:
+        raise Http404
     meetings = board.meetings.announced().select_related("board").with_public_summary()
     return ics_response(
         meetings_calendar(request, meetings, _("Beirat für Sozialplanung – Sitzungen")),
@@ -637,7 +561,7 @@ def meeting_calendar(request, pk):
     )
     return ics_response(
         meetings_calendar(request, [meeting], str(meeting)),
-        f"beirat-sitzung-{meeting.number:02d}.ics",
+        f"{meeting.file_stem}.ics",
     )
 
 

@@ -1,7 +1,8 @@
 """The Beirat's models, one module per part of its life, lower parts imported by higher ones:
-people (boards, terms, persons, memberships) < meetings (agenda, replies, attendance) <
-documents (versions, comments on minutes, downloads, meeting books) and outcomes (decisions
-and tasks). This package only re-exports, so imports, the app label and migrations stay.
+people (boards, terms, persons, memberships) < meetings (agenda) < replies (replies,
+attendance), documents (versions, comments on minutes, downloads, meeting books) and outcomes
+(decisions and tasks). This package only re-exports, so imports, the app label and migrations
+stay as they are.
 """
 
 from .documents import (
@@ -17,22 +18,35 @@ from .documents import (
 from .meetings import (
     NUMBER_OR_DATE,
     AgendaItem,
-    Attendance,
-    AttendanceQuerySet,
     Meeting,
     MeetingQuerySet,
-    Reply,
-    ReplyQuerySet,
 )
 from .outcomes import Outcome, OutcomeQuerySet, OutcomeStatusChange
-from .people import Board, Membership, MembershipQuerySet, Person, Term
+from .people import (
+    VISIT_GAP,
+    VISIT_RESOLUTION,
+    Audience,
+    Board,
+    BoardQuerySet,
+    Membership,
+    MembershipQuerySet,
+    Person,
+    Term,
+    current_member,
+    current_person,
+)
+from .replies import Attendance, AttendanceQuerySet, Reply, ReplyQuerySet
 
 __all__ = [
     "NUMBER_OR_DATE",
+    "VISIT_GAP",
+    "VISIT_RESOLUTION",
     "AgendaItem",
     "Attendance",
     "AttendanceQuerySet",
+    "Audience",
     "Board",
+    "BoardQuerySet",
     "BookBuild",
     "BookBuildQuerySet",
     "Document",
@@ -52,4 +66,6 @@ __all__ = [
     "Reply",
     "ReplyQuerySet",
     "Term",
+    "current_member",
+    "current_person",
 ]

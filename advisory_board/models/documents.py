@@ -24,7 +24,7 @@ from koss.core.validators import (
 )
 
 from .meetings import AgendaItem, Meeting
-from .people import Membership, Person
+from .people import Audience, Membership, Person
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -118,10 +118,8 @@ class Document(UploadedFile, Searchable):
         RESOLUTION = "beschluss", _("Beschluss")
         OTHER = "sonstiges", _("Sonstiges")
 
-    class Visibility(models.TextChoices):
-        PUBLIC = "oeffentlich", _("öffentlich")
-        MEMBERS = "mitglieder", _("für Mitglieder")
-        STAFF = "redaktion", _("nur Redaktion")
+    # Who reads a document: the audiences, named once.
+    Visibility = Audience
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="documents", verbose_name=_("Sitzung")
@@ -443,6 +441,6 @@ class BookBuild(models.Model):
     @property
     def audience_label(self):
         audience = self.name.rsplit("/", 1)[-1].split("-")[1] if "-" in self.name else ""
-        return {"mitglieder": _("für Mitglieder"), "redaktion": _("für die Redaktion")}.get(
+        return {Audience.MEMBERS: _("für Mitglieder"), Audience.STAFF: _("für die Redaktion")}.get(
             audience, ""
         )

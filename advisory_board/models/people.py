@@ -1,5 +1,7 @@
 """The people of a board: the board and its terms, persons and their memberships."""
 
+import datetime
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -11,6 +13,25 @@ from django.utils.translation import gettext_lazy as _
 from koss.core.choices import choice_display
 from koss.core.collation import GERMAN
 from partners.models import Partner
+
+# After this long away, the documents of the previous visit no longer count as new.
+VISIT_GAP = datetime.timedelta(minutes=30)
+# How precisely the end of a visit is recorded.
+VISIT_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+class Audience(models.TextChoices):
+    """Who reads: a document's visibility, and whose ZIP or meeting book of a meeting one gets."""
+
+    PUBLIC = "oeffentlich", _("öffentlich")
+    MEMBERS = "mitglieder", _("für Mitglieder")
+    STAFF = "redaktion", _("nur Redaktion")
+
+
+class BoardQuerySet(models.QuerySet):
+    def current(self):
+        """The board the site shows: the one marked current, else the first; None without any."""
+        return self.filter(is_current=True).first() or self.first()
 
 
 class Board(models.Model):
@@ -29,6 +50,8 @@ class Board(models.Model):
         default=False,
         help_text=_("Der aktuelle Beirat erscheint unter /beirat/."),
     )
+
+    objects = BoardQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Beirat")
@@ -108,6 +131,22 @@ class Person(models.Model):
     @property
     def full_name(self):
         return " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
+
+    def record_visit(self, session_key, now):
+        """Documents are new if they appeared after the previous visit ended: the same on every
+        page of a visit. A visit is a login session; it ends early after VISIT_GAP without a page
+        view."""
+        session = hashlib.sha256((session_key or "").encode()).hexdigest()[:32]
+        last = self.last_visit_at
+        if last is None or self.visit_session != session or now - last > VISIT_GAP:
+            # A new visit: what appeared before the last one ended is no longer new. Before the
+            # first visit, everything since the membership began is new.
+            self.seen_until = last
+            self.visit_session = session
+        elif now - last < VISIT_RESOLUTION:
+            return  # the same visit, recorded moments ago: no write for every page view
+        self.last_visit_at = now
+        self.save(update_fields=["seen_until", "last_visit_at", "visit_session"])
 
     def new_calendar_token(self):
         self.calendar_token = secrets.token_urlsafe(32)
@@ -190,3 +229,21 @@ class Membership(models.Model):
     @property
     def role_rank(self):
         return self.ROLE_ORDER.index(self.role)
+
+
+def current_person(user):
+    """The board person behind a login, or None."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user=user).first()
+
+
+def current_member(user):
+    """The board person behind a login and the ids of the boards they currently belong to, in one
+    query; (None, set()) for everyone who belongs to no board now."""
+    if not user.is_authenticated:
+        return None, set()
+    memberships = list(Membership.objects.current_of(user).select_related("person"))
+    if not memberships:
+        return None, set()
+    return memberships[0].person, {membership.board_id for membership in memberships}
