@@ -367,6 +367,15 @@ def log_downloads(request, documents, *, via_zip=False, via_book=False, version=
     )
 
 
+def send_built_file(
+    request, file, documents, *, content_type, filename, via_zip=False, via_book=False
+):
+    """A built file (the meeting ZIP or book) as a download, logged for the documents inside."""
+    response = file_response(file, content_type=content_type, public=False, filename=filename)
+    log_downloads(request, documents, via_zip=via_zip, via_book=via_book)
+    return response
+
+
 @never_cache
 def meeting_zip(request, pk):
     meeting = Meeting.objects.visible_to(request.user).filter(pk=pk).first()
@@ -389,14 +398,14 @@ def meeting_zip(request, pk):
     archive, included = meeting_archive(meeting, documents, audience)
     if not included:
         raise Http404
-    response = file_response(
+    return send_built_file(
+        request,
         archive,
+        included,
         content_type="application/zip",
-        public=False,
         filename=f"{meeting.file_stem}.zip",
+        via_zip=True,
     )
-    log_downloads(request, included, via_zip=True)
-    return response
 
 
 @login_required
@@ -433,14 +442,14 @@ def meeting_book_download(request, pk):
         )
         response["Retry-After"] = "10"
         return response
-    response = file_response(
+    return send_built_file(
+        request,
         book,
+        included,
         content_type="application/pdf",
-        public=False,
         filename=f"{meeting.file_stem}-sitzungsmappe.pdf",
+        via_book=True,
     )
-    log_downloads(request, included, via_book=True)
-    return response
 
 
 @login_required
