@@ -1,3 +1,6 @@
+"""The board's pages: the public board and meeting pages, the members' area, and the forms on
+them (replies, comments on draft minutes)."""
+
 from collections import defaultdict
 from functools import cache
 
@@ -16,33 +19,19 @@ from django.views.decorators.http import require_http_methods
 
 from koss.core.access import MembersOnly
 from koss.core.cache import KeptCountPaginator, public_page
-from koss.core.calendars import ics_response
 from koss.core.collation import german_sort_key
-from koss.core.files import file_response
 from koss.core.links import public_url
 from koss.core.querysets import has_staff_rights
-from koss.core.validators import document_content_type
 
-from .archives import meeting_archive
-from .calendars import meetings_calendar
-from .forms import MinutesCommentForm, ReplyForm
-from .meeting_book import (
-    ask_for_meeting_book,
-    in_agenda_order,
-    meeting_book,
-    meeting_book_given_up,
-)
-from .models import (
-    Audience,
+from ..forms import MinutesCommentForm, ReplyForm
+from ..models import (
     Board,
     Document,
     DocumentVersion,
-    DownloadLog,
     Meeting,
     Membership,
     MinutesComment,
     Outcome,
-    Person,
     Reply,
     current_member,
     current_person,
@@ -51,8 +40,11 @@ from .models import (
 NEW_DOCUMENTS_LIMIT = 10
 MINUTES_DRAFTS_LIMIT = 5
 PAST_MEETINGS_PER_PAGE = 12
+
+
 # The section of the members' area with the personal calendar address.
 CALENDAR_SECTION = "kalender"
+
 # Addresses of forms: a link to one (a GET) leads to the form on its page.
 with_form = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -303,155 +295,6 @@ def by_meeting(documents):
     return list(groups.items())
 
 
-@never_cache
-def document_download(request, pk):
-    # The same answer for a forbidden and for a missing document.
-    document = Document.objects.visible_to(request.user).select_related("meeting").filter(pk=pk)
-    document = document.first()
-    if document is None:
-        raise MembersOnly
-    # Raises 404 for a missing file, before anything is logged.
-    response = file_response(
-        document.file,
-        content_type=document.content_type,
-        public=False,
-        filename=document.download_name,
-    )
-    log_downloads(request, [document])
-    return response
-
-
-@never_cache
-def document_version(request, pk, version):
-    """An earlier version of a document, for staff only; everyone else gets the current one."""
-    if not has_staff_rights(request.user):
-        raise MembersOnly
-    earlier = get_object_or_404(
-        # document__pk, unlike document, turns an out-of-range number into no match.
-        DocumentVersion.objects.select_related("document__meeting"),
-        document__pk=pk,
-        version=version,
-    )
-    try:
-        with earlier.file.open("rb") as handle:
-            content_type = document_content_type(handle) or "application/octet-stream"
-    except FileNotFoundError:
-        raise Http404 from None
-    response = file_response(
-        earlier.file,
-        content_type=content_type,
-        public=False,
-        filename=earlier.download_name(content_type),
-    )
-    log_downloads(request, [earlier.document], version=earlier.version)
-    return response
-
-
-def log_downloads(request, documents, *, via_zip=False, via_book=False, version=None):
-    """Record the documents of a response that sends them; a HEAD request sends no file.
-
-    `version` is that of an earlier file; by default the documents' current one.
-    """
-    if request.method == "HEAD":
-        return
-    user = request.user if request.user.is_authenticated else None
-    DownloadLog.objects.bulk_create(
-        DownloadLog(
-            document=document,
-            user=user,
-            version=document.version if version is None else version,
-            via_zip=via_zip,
-            via_book=via_book,
-        )
-        for document in documents
-    )
-
-
-def send_built_file(
-    request, file, documents, *, content_type, filename, via_zip=False, via_book=False
-):
-    """A built file (the meeting ZIP or book) as a download, logged for the documents inside."""
-    response = file_response(file, content_type=content_type, public=False, filename=filename)
-    log_downloads(request, documents, via_zip=via_zip, via_book=via_book)
-    return response
-
-
-@never_cache
-def meeting_zip(request, pk):
-    meeting = Meeting.objects.visible_to(request.user).filter(pk=pk).first()
-    if meeting is None:
-        raise MembersOnly
-    audience = meeting.audience_of(request.user)
-    # As on the meeting page: who sees the agenda gets the minutes it puts up for approval too.
-    of_meeting = (
-        Document.objects.filter(meeting=meeting)
-        if audience == Audience.PUBLIC
-        else Document.objects.of_agenda(meeting)
-    )
-    documents = list(
-        of_meeting.visible_to(request.user)
-        .select_related("meeting")
-        .defer("text", "search_vector", "meeting__search_vector")
-    )
-    if not documents:
-        raise MembersOnly
-    archive, included = meeting_archive(meeting, documents, audience)
-    if not included:
-        raise Http404
-    return send_built_file(
-        request,
-        archive,
-        included,
-        content_type="application/zip",
-        filename=f"{meeting.file_stem}.zip",
-        via_zip=True,
-    )
-
-
-@login_required
-@never_cache
-def meeting_book_download(request, pk):
-    """The meeting book of what the reader may see, for the board's current members and staff."""
-    meeting = Meeting.objects.visible_to(request.user).select_related("board").filter(pk=pk).first()
-    audience = meeting.audience_of(request.user) if meeting else Audience.PUBLIC
-    if audience == Audience.PUBLIC:
-        raise MembersOnly
-    documents = list(
-        Document.objects.of_agenda(meeting)
-        .visible_to(request.user)
-        .select_related("agenda_item", "approval_item")
-        .defer("text", "search_vector")
-    )
-    if not documents:
-        raise Http404
-    book, included = meeting_book(meeting, documents, audience)
-    if book is None:
-        ask_for_meeting_book(meeting, documents, audience)
-        # Built by now when tasks run at once (make run); otherwise a worker builds it soon.
-        book, included = meeting_book(meeting, documents, audience)
-    if book is None and meeting_book_given_up(meeting, documents, audience):
-        # Every attempt failed: the reader gets the documents one by one.
-        return render(
-            request,
-            "advisory_board/meeting_book_failed.html",
-            {"meeting": meeting, "documents": in_agenda_order(documents, meeting)},
-        )
-    if book is None:
-        response = render(
-            request, "advisory_board/meeting_book_pending.html", {"meeting": meeting}, status=202
-        )
-        response["Retry-After"] = "10"
-        return response
-    return send_built_file(
-        request,
-        book,
-        included,
-        content_type="application/pdf",
-        filename=f"{meeting.file_stem}-sitzungsmappe.pdf",
-        via_book=True,
-    )
-
-
 @login_required
 @with_form
 def meeting_reply(request, pk):
@@ -548,51 +391,3 @@ def calendar_token(request):
             extra_tags=CALENDAR_SECTION,
         )
     return redirect(reverse("advisory_board:members") + "#" + CALENDAR_SECTION)
-
-
-@public_page
-def public_calendar(request):
-    board = Board.objects.current()
-    if board is None:
-        raise Http404
-    meetings = board.meetings.announced().select_related("board").with_public_summary()
-    return ics_response(
-        meetings_calendar(request, meetings, _("Beirat für Sozialplanung – Sitzungen")),
-        "beirat.ics",
-    )
-
-
-@public_page
-def meeting_calendar(request, pk):
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related("board").with_public_summary(),
-        pk=pk,
-    )
-    return ics_response(
-        meetings_calendar(request, [meeting], str(meeting)),
-        f"{meeting.file_stem}.ics",
-    )
-
-
-@never_cache
-def personal_calendar(request, token):
-    person = get_object_or_404(
-        Person, calendar_token=token, user__isnull=False, user__is_active=True
-    )
-    _person, boards = current_member(person.user)
-    if not boards:
-        raise Http404
-    meetings = (
-        Meeting.objects.announced()
-        .filter(board__in=boards)
-        .select_related("board")
-        .prefetch_related("agenda_items")
-        .with_public_summary()
-    )
-    replies = {reply.meeting_id: reply for reply in person.replies.filter(meeting__in=meetings)}
-    return ics_response(
-        meetings_calendar(
-            request, meetings, _("Beirat für Sozialplanung"), with_agenda=True, replies=replies
-        ),
-        "beirat-persoenlich.ics",
-    )
