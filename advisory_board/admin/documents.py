@@ -102,7 +102,7 @@ class MinutesStatusFilter(admin.SimpleListFilter):
         if self.value() == "entwurf":
             return queryset.minutes_drafts()
         if self.value() == "genehmigt":
-            return queryset.filter(kind=Document.Kind.MINUTES, approved_on__isnull=False)
+            return queryset.approved_minutes()
         return queryset
 
 

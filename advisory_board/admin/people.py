@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -68,19 +67,12 @@ class PersonAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
             .get_queryset(request)
             .select_related("user")
             .annotate(is_current=Exists(Membership.objects.current().filter(person=OuterRef("pk"))))
-            .prefetch_related(
-                Prefetch("memberships", queryset=Membership.objects.order_by("-starts_on"))
-            )
+            .prefetch_related(Prefetch("memberships", queryset=Membership.objects.current_first()))
         )
 
     def membership(self, person):
         """The membership the list shows: a current one, else the latest."""
-        memberships = person.memberships.all()
-        today = timezone.localdate()
-        current = [
-            m for m in memberships if m.starts_on <= today and (not m.ends_on or m.ends_on >= today)
-        ]
-        return (current or memberships or [None])[0]
+        return next(iter(person.memberships.all()), None)
 
     @admin.display(description=_("Name"), ordering="last_name")
     def name(self, person):

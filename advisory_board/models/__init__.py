@@ -12,6 +12,7 @@ from .documents import (
     DocumentQuerySet,
     DocumentVersion,
     DownloadLog,
+    DownloadLogQuerySet,
     MinutesComment,
     MinutesCommentQuerySet,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "DocumentQuerySet",
     "DocumentVersion",
     "DownloadLog",
+    "DownloadLogQuerySet",
     "Meeting",
     "MeetingQuerySet",
     "Membership",

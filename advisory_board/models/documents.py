@@ -99,6 +99,9 @@ class DocumentQuerySet(models.QuerySet):
         """Minutes not approved yet: open for the members' comments."""
         return self.filter(kind=Document.Kind.MINUTES, approved_on__isnull=True)
 
+    def approved_minutes(self):
+        return self.filter(kind=Document.Kind.MINUTES, approved_on__isnull=False)
+
     def awaiting_approval(self):
         """Drafts of minutes for staff to approve, the oldest meeting first, each with the number
         of the members' comments in `comment_count`."""
@@ -379,6 +382,22 @@ class MinutesComment(models.Model):
         return f"{self.person} zu {self.document}"
 
 
+class DownloadLogQuerySet(models.QuerySet):
+    def record(self, documents, user, *, via_zip=False, via_book=False, version=None):
+        """One record per document sent to the user (anonymous: None); `version` is that of an
+        earlier file, by default the documents' current one."""
+        self.bulk_create(
+            self.model(
+                document=document,
+                user=user if user.is_authenticated else None,
+                version=document.version if version is None else version,
+                via_zip=via_zip,
+                via_book=via_book,
+            )
+            for document in documents
+        )
+
+
 class DownloadLog(models.Model):
     """Who downloaded which confidential document when."""
 
@@ -396,6 +415,8 @@ class DownloadLog(models.Model):
     via_zip = models.BooleanField(_("als ZIP"), default=False)
     via_book = models.BooleanField(_("in der Sitzungsmappe"), default=False)
     downloaded_at = models.DateTimeField(_("heruntergeladen am"), auto_now_add=True, db_index=True)
+
+    objects = DownloadLogQuerySet.as_manager()
 
     class Meta:
         # With a context: allauth's catalogue translates the bare "Download" as the verb

@@ -88,9 +88,7 @@ class MeetingQuerySet(models.QuerySet):
         approved; planned and cancelled meetings show theirs as an announcement."""
         # Documents stand above meetings (models/documents.py): asked for by name.
         Document = apps.get_model("advisory_board", "Document")
-        approved = Document.objects.filter(
-            meeting=OuterRef("pk"), kind=Document.Kind.MINUTES, approved_on__isnull=False
-        )
+        approved = Document.objects.approved_minutes().filter(meeting=OuterRef("pk"))
         return self.annotate(
             summary_is_public=ExpressionWrapper(
                 ~Q(status=Meeting.Status.HELD) | Exists(approved), output_field=BooleanField()

@@ -6,7 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -155,9 +155,20 @@ class Person(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
-    def current(self, on=None):
+    @staticmethod
+    def in_force(on=None):
+        """The condition of a membership in force on the day (today): the one rule."""
         on = on or timezone.localdate()
-        return self.filter(Q(starts_on__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def current(self, on=None):
+        return self.filter(self.in_force(on))
+
+    def current_first(self):
+        """Current memberships first, then the latest."""
+        return self.annotate(
+            is_in_force=ExpressionWrapper(self.in_force(), output_field=BooleanField())
+        ).order_by("-is_in_force", "-starts_on")
 
     def public(self):
         return self.filter(public_consent=True)

@@ -71,24 +71,10 @@ def document_version(request, pk, version):
     return response
 
 
-def log_downloads(request, documents, *, via_zip=False, via_book=False, version=None):
-    """Record the documents of a response that sends them; a HEAD request sends no file.
-
-    `version` is that of an earlier file; by default the documents' current one.
-    """
-    if request.method == "HEAD":
-        return
-    user = request.user if request.user.is_authenticated else None
-    DownloadLog.objects.bulk_create(
-        DownloadLog(
-            document=document,
-            user=user,
-            version=document.version if version is None else version,
-            via_zip=via_zip,
-            via_book=via_book,
-        )
-        for document in documents
-    )
+def log_downloads(request, documents, **kinds):
+    """Record the documents of a response that sends them; a HEAD request sends no file."""
+    if request.method != "HEAD":
+        DownloadLog.objects.record(documents, request.user, **kinds)
 
 
 def send_built_file(
