@@ -1,0 +1,19 @@
+"""The Beirat für Sozialplanung: a reader's guide, in the order of a board's life.
+
+- Who belongs: `models/people.py` (boards, terms, persons, memberships, the audiences, the
+  current member behind a login); the back office in `admin/people.py`, invitations in
+  `emails.py`.
+- A meeting is prepared and announced: `models/meetings.py` (meetings, agenda items, the one
+  public rule `Meeting.objects.announced()`), `admin/meetings.py` (the meeting page, "Nächste
+  Sitzung vorbereiten"), `admin/notices.py` with `emails.py` (the confirmation, the notice, who it
+  misses, the reply reminder).
+- Members reply and attend: `models/replies.py`; the pages they use are in `views/pages.py`.
+- Documents and minutes: `models/documents.py` (`Document.objects.visible_to(user)`, the one rule
+  for who reads what; versions, comments on draft minutes, downloads, meeting-book builds),
+  `admin/documents.py`, and the files in `views/files.py`, `archives.py` (the ZIP) and
+  `meeting_book.py` (the book), both stored through `koss.core.storage.BuiltFiles`.
+- What a meeting decides: `models/outcomes.py`, `admin/outcomes.py`.
+- Around it: `calendars.py` and `views/calendars.py` (iCalendar), `search.py` (what the site
+  search finds), `sitemaps.py`, `overview.py` (what the staff dashboard shows of the board),
+  `demo.py` (the demo content).
+"""

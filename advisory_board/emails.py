@@ -185,7 +185,7 @@ def notice(meeting, documents):
 
 
 def calendar_filename(meeting):
-    return f"beirat-sitzung-{meeting.number:02d}.ics"
+    return f"{meeting.file_stem}.ics"
 
 
 def calendar_attachment(meeting):

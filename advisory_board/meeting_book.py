@@ -18,20 +18,14 @@ task has run when enqueue() returns.
 
 import dataclasses
 import datetime
-import hashlib
 import html
 import io
-import json
 import logging
 import os
-import posixpath
-import shutil
 import tempfile
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files import File
 from django.db.models.fields.files import FieldFile
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
@@ -46,21 +40,18 @@ from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTempl
 
 from koss.core.links import public_url
 from koss.core.pdfs import read_pdf
-from koss.core.storage import on_local_disk, open_seekable
+from koss.core.storage import BuiltFiles, copy_file
 
 from .models import BookBuild, Document, Meeting
 
 logger = logging.getLogger(__name__)
 
-BOOK_DIRECTORY = "board/books"
+BOOKS = BuiltFiles(directory="board/books", suffix=".pdf")
 # Part of every book's name: raise it when the layout changes, and every book is built anew.
 BOOK_FORMAT = 4
 # The PDF's information dictionary names the documents inside, so that a download of a stored
 # book logs exactly those without reading its pages.
 DOCUMENTS_KEY = "/KossDocuments"
-# A build takes seconds; a temporary file this old was left by a crashed one.
-ABANDONED_AFTER = datetime.timedelta(hours=1)
-COPY_CHUNK = 1024 * 1024
 # A failed build is tried again after these pauses; after the last attempt it is given up.
 RETRY_PAUSES = [datetime.timedelta(minutes=1), datetime.timedelta(minutes=5)]
 MAX_ATTEMPTS = len(RETRY_PAUSES) + 1
@@ -76,9 +67,8 @@ def meeting_book(meeting, documents, audience):
     """
     field = Document._meta.get_field("file")
     name = book_name(meeting, documents, audience)
-    try:
-        inside = stored_document_ids(field.storage, name)
-    except (FileNotFoundError, PyPdfError):
+    inside = BOOKS.read(field.storage, name, document_ids_in, unreadable=(PyPdfError,))
+    if inside is None:
         return None, []
     return FieldFile(None, field, name), [d for d in documents if d.pk in inside]
 
@@ -107,14 +97,12 @@ def book_name(meeting, documents, audience):
             for d in documents
         ),
     }
-    digest = hashlib.sha256(json.dumps(content).encode()).hexdigest()[:32]
-    return f"{BOOK_DIRECTORY}/{meeting.pk}-{audience}-{digest}.pdf"
+    return BOOKS.name(f"{meeting.pk}-{audience}", content)
 
 
-def stored_document_ids(storage, name):
+def document_ids_in(handle):
     # Reads the trailer and the information dictionary only: a few ranged requests in object storage.
-    with open_seekable(storage, name) as handle:
-        listed = (PdfReader(handle).metadata or {}).get(DOCUMENTS_KEY, "")
+    listed = (PdfReader(handle).metadata or {}).get(DOCUMENTS_KEY, "")
     return {int(pk) for pk in str(listed).split()}
 
 
@@ -171,12 +159,17 @@ def build_meeting_book(context, meeting_id, audience, document_ids):
     build.next_attempt_at = None
     build.save(update_fields=["attempts", "next_attempt_at"])
     try:
-        store_book(storage, name, meeting, documents, partial=partial_prefix(context))
+        BOOKS.store(
+            storage,
+            name,
+            lambda target: write_book(target, meeting, documents),
+            partial=partial_prefix(context.task_result.id),
+        )
     except Exception as error:
         record_failure(build, error, [meeting.pk, audience, document_ids])
         return
     build.delete()
-    prune_books(storage, f"{meeting.pk}-{audience}-", keep=name)
+    BOOKS.prune(storage, f"{meeting.pk}-{audience}", keep=name)
 
 
 def record_failure(build, error, arguments):
@@ -196,25 +189,16 @@ def record_failure(build, error, arguments):
     build.save(update_fields=["last_error", "failed_at", "next_attempt_at"])
 
 
-def partial_prefix(context):
+def partial_prefix(task_id):
     """The start of the name of the book's temporary file on the local disk: it names the task, so
     that `manage.py recover_tasks` can remove what a killed worker left (remove_partial_book)."""
-    return f".{context.task_result.id}-"
+    return f".{task_id}-"
 
 
 def remove_partial_book(task_id):
     """Delete the temporary file of the book task `task_id`, left by a worker killed while it wrote
-    it. In object storage there is none: a book is uploaded only when complete."""
-    storage = Document._meta.get_field("file").storage
-    if not on_local_disk(storage):
-        return
-    try:
-        filenames = storage.listdir(BOOK_DIRECTORY)[1]
-    except FileNotFoundError:
-        return
-    for filename in filenames:
-        if filename.startswith(f".{task_id}-") and filename.endswith(".part"):
-            storage.delete(f"{BOOK_DIRECTORY}/{filename}")
+    it."""
+    BOOKS.remove_partial(Document._meta.get_field("file").storage, partial_prefix(task_id))
 
 
 @dataclasses.dataclass
@@ -233,32 +217,6 @@ class Entry:
         if self.document.is_minutes_draft:
             title += " (" + _("Entwurf") + ")"
         return title
-
-
-def store_book(storage, name, meeting, documents, partial="."):
-    """Write the book into a temporary file and store it when complete, so that a concurrent
-    request finds the whole book or none (as the meeting ZIP does)."""
-    if on_local_disk(storage):
-        path = Path(storage.path(name))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=partial, suffix=".part", delete=False
-        ) as temporary:
-            try:
-                write_book(temporary, meeting, documents)
-            except BaseException:
-                os.unlink(temporary.name)
-                raise
-        os.chmod(temporary.name, storage.file_permissions_mode or 0o644)
-        os.replace(temporary.name, path)
-        return
-    with tempfile.TemporaryFile() as temporary:
-        write_book(temporary, meeting, documents)
-        temporary.seek(0)
-        stored = storage.save(name, File(temporary, name=posixpath.basename(name)))
-        if stored != name:
-            # A concurrent build stored the same book (the name is its content's hash).
-            storage.delete(stored)
 
 
 def write_book(target, meeting, documents):
@@ -331,7 +289,7 @@ def read_document(document, directory, meeting):
     path = os.path.join(directory, f"{document.pk}.pdf")
     try:
         with document.file.open("rb") as source, open(path, "wb") as copy:
-            shutil.copyfileobj(source, copy, COPY_CHUNK)
+            copy_file(source, copy)
         entry.reader = clean_copy(read_pdf(path))
     except Exception as error:  # RecursionError, MemoryError, pypdf's and any other
         # The others still get their book; operators learn of the broken file.
@@ -584,17 +542,3 @@ def document_line(entry):
         f'<link href="{link}" color="blue"><u>{link}</u></link>',
         STYLES["document"],
     )
-
-
-def prune_books(storage, prefix, *, keep):
-    """Delete the books of the same meeting and audience that `keep` superseded, and what an
-    interrupted build left behind."""
-    abandoned_before = timezone.now() - ABANDONED_AFTER
-    for filename in storage.listdir(BOOK_DIRECTORY)[1]:
-        name = f"{BOOK_DIRECTORY}/{filename}"
-        superseded = filename.startswith(prefix) and filename.endswith(".pdf") and name != keep
-        abandoned = filename.endswith(".part") and (
-            storage.get_modified_time(name) < abandoned_before
-        )
-        if superseded or abandoned:
-            storage.delete(name)

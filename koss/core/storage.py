@@ -4,16 +4,32 @@ KOSS_S3_BUCKET is set).
 
 Code that handles stored files goes through Django's storage API and these helpers, never through
 a local path, so that it works on both. Only what nginx sends itself (X-Accel-Redirect) and the
-meeting ZIP's atomic rename need the local disk, and they ask on_local_disk() first.
+atomic rename of a built file (BuiltFiles) need the local disk, and they ask on_local_disk() first.
 """
 
+import dataclasses
+import datetime
+import hashlib
 import io
+import json
+import os
 import posixpath
+import shutil
+import tempfile
+from pathlib import Path
 
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
 
 # A ZIP's directory is read through this buffer: one ranged request for each read beyond it.
 RANGE_BUFFER = 64 * 1024
+# Files are copied in pieces of this size, never held whole in memory.
+COPY_CHUNK = 1024 * 1024
+# A build takes seconds; a partial file this old was left by a crashed one.
+ABANDONED_AFTER = datetime.timedelta(hours=1)
+# The end of the name of a file still being written beside its place on the local disk.
+PARTIAL_SUFFIX = ".part"
 
 
 def on_local_disk(storage):
@@ -74,6 +90,108 @@ def save_exactly(storage, name, content):
     if stored != name:
         raise FileExistsError(f"{name} was stored as {stored}")
     return stored
+
+
+def copy_file(source, target):
+    """Copy one open binary file into another, a chunk at a time."""
+    shutil.copyfileobj(source, target, COPY_CHUNK)
+
+
+@dataclasses.dataclass(frozen=True)
+class BuiltFiles:
+    """Files built from stored files (the meeting ZIP, the meeting book) and kept in the storage,
+    so that sending one again costs no more than sending a file.
+
+    A file's name is `<directory>/<key>-<hash><suffix>`: the key says what the file is of, the hash
+    covers everything in it. A change leads to a file under a new name, which supersedes the
+    others of its key.
+    """
+
+    directory: str
+    suffix: str
+
+    def name(self, key, content):
+        """The name of the file of this key with this content (anything JSON can hold)."""
+        digest = hashlib.sha256(json.dumps(content).encode()).hexdigest()[:32]
+        return f"{self.directory}/{key}-{digest}{self.suffix}"
+
+    def read(self, storage, name, read, *, unreadable=()):
+        """What `read(handle)` reads from the stored file, or None if there is none or reading it
+        raises one of the `unreadable` exceptions. The handle reads only what is asked of it
+        (open_seekable), from the object store too."""
+        try:
+            with open_seekable(storage, name) as handle:
+                return read(handle)
+        except (FileNotFoundError, *unreadable):
+            return None
+
+    def store(self, storage, name, write, *, keep=lambda result: True, partial="."):
+        """Write the file with `write(target)` into a temporary file and store it under `name`
+        when complete; return what `write` returned. Nothing is stored if `write` raises or
+        `keep(result)` is false.
+
+        A concurrent request finds the whole file or none: on the local disk the temporary file
+        lies beside its place (named `partial`…PARTIAL_SUFFIX) and is renamed; an object store
+        shows an uploaded object only when it is whole.
+        """
+        if on_local_disk(storage):
+            return _store_beside(storage, name, write, keep, partial)
+        with tempfile.TemporaryFile() as temporary:
+            result = write(temporary)
+            if keep(result):
+                temporary.seek(0)
+                stored = storage.save(name, File(temporary, name=posixpath.basename(name)))
+                if stored != name:
+                    # A concurrent build stored the same file (the name is its content's hash).
+                    storage.delete(stored)
+        return result
+
+    def prune(self, storage, key, *, keep):
+        """Delete the files of this key that `keep` superseded, and what an interrupted build
+        left behind."""
+        abandoned_before = timezone.now() - ABANDONED_AFTER
+        for filename in storage.listdir(self.directory)[1]:
+            name = f"{self.directory}/{filename}"
+            superseded = (
+                filename.startswith(f"{key}-") and filename.endswith(self.suffix) and name != keep
+            )
+            abandoned = filename.endswith(PARTIAL_SUFFIX) and (
+                storage.get_modified_time(name) < abandoned_before
+            )
+            if superseded or abandoned:
+                storage.delete(name)
+
+    def remove_partial(self, storage, partial):
+        """Delete the temporary files named `partial`…, left by a build killed while it wrote
+        them. In object storage there are none: a file is uploaded only when complete."""
+        if not on_local_disk(storage):
+            return
+        try:
+            filenames = storage.listdir(self.directory)[1]
+        except FileNotFoundError:
+            return
+        for filename in filenames:
+            if filename.startswith(partial) and filename.endswith(PARTIAL_SUFFIX):
+                storage.delete(f"{self.directory}/{filename}")
+
+
+def _store_beside(storage, name, write, keep, partial):
+    path = Path(storage.path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=partial, suffix=PARTIAL_SUFFIX, delete=False
+    ) as temporary:
+        try:
+            result = write(temporary)
+        except BaseException:
+            os.unlink(temporary.name)
+            raise
+    if not keep(result):
+        os.unlink(temporary.name)
+        return result
+    os.chmod(temporary.name, storage.file_permissions_mode or 0o644)
+    os.replace(temporary.name, path)
+    return result
 
 
 def _object_of(handle):

@@ -1,12 +1,13 @@
-import datetime
-import hashlib
+"""The board's pages: the public board and meeting pages, the members' area, and the forms on
+them (replies, comments on draft minutes)."""
+
 from collections import defaultdict
 from functools import cache
 
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,102 +19,41 @@ from django.views.decorators.http import require_http_methods
 
 from koss.core.access import MembersOnly
 from koss.core.cache import KeptCountPaginator, public_page
-from koss.core.calendars import ics_response
 from koss.core.collation import german_sort_key
-from koss.core.files import file_response
 from koss.core.links import public_url
 from koss.core.querysets import has_staff_rights
-from koss.core.validators import document_content_type
 
-from .archives import meeting_archive
-from .calendars import meetings_calendar
-from .forms import MinutesCommentForm, ReplyForm
-from .meeting_book import (
-    ask_for_meeting_book,
-    in_agenda_order,
-    meeting_book,
-    meeting_book_given_up,
-)
-from .models import (
+from ..forms import MinutesCommentForm, ReplyForm
+from ..models import (
     Board,
     Document,
     DocumentVersion,
-    DownloadLog,
     Meeting,
     Membership,
     MinutesComment,
     Outcome,
-    Person,
     Reply,
+    current_member,
+    current_person,
 )
 
-# After this long away, the documents of the previous visit no longer count as new.
-VISIT_GAP = datetime.timedelta(minutes=30)
-# How precisely the end of a visit is recorded.
-VISIT_RESOLUTION = datetime.timedelta(minutes=1)
 NEW_DOCUMENTS_LIMIT = 10
 MINUTES_DRAFTS_LIMIT = 5
 PAST_MEETINGS_PER_PAGE = 12
+
+
 # The section of the members' area with the personal calendar address.
 CALENDAR_SECTION = "kalender"
+
 # Addresses of forms: a link to one (a GET) leads to the form on its page.
 with_form = require_http_methods(["GET", "HEAD", "POST"])
 
 
-def current_board():
-    board = Board.objects.filter(is_current=True).first() or Board.objects.first()
-    if board is None:
-        raise Http404
-    return board
-
-
-def current_person(user):
-    """The board person behind a login, or None."""
-    if not user.is_authenticated:
-        return None
-    return Person.objects.filter(user=user).first()
-
-
-def current_member(user):
-    """The board person behind a login and the ids of the boards they currently belong to, in one
-    query; (None, set()) for everyone who belongs to no board now."""
-    if not user.is_authenticated:
-        return None, set()
-    memberships = list(Membership.objects.current_of(user).select_related("person"))
-    if not memberships:
-        return None, set()
-    return memberships[0].person, {membership.board_id for membership in memberships}
-
-
-def with_reply_of(person, meetings):
-    """The meetings with the person's reply, in the same query: read it with reply_of(). Without
-    a person, the meetings as they are."""
-    if person is None:
-        return meetings
-    return meetings.annotate(
-        own_reply=FilteredRelation("replies", condition=Q(replies__person=person)),
-        reply_answer=F("own_reply__answer"),
-        reply_deputy=F("own_reply__deputy_name"),
-        reply_comment=F("own_reply__comment"),
-    )
-
-
-def reply_of(meeting):
-    """The reply that with_reply_of() read with the meeting, or None while there is none."""
-    answer = getattr(meeting, "reply_answer", None)
-    if answer is None:
-        return None
-    return Reply(
-        meeting=meeting,
-        answer=answer,
-        deputy_name=meeting.reply_deputy,
-        comment=meeting.reply_comment,
-    )
-
-
 @public_page(query=["page"])
 def board_index(request):
-    board = current_board()
+    board = Board.objects.current()
+    if board is None:
+        raise Http404
 
     # Read only when the page's content is not among the kept parts of pages.
     @cache
@@ -155,16 +95,16 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
     user = request.user
     person, boards = current_member(user)
     meeting = get_object_or_404(
-        with_reply_of(
-            person,
-            Meeting.objects.visible_to(user).select_related("board").with_public_summary(),
-        ),
+        Meeting.objects.visible_to(user)
+        .select_related("board")
+        .with_public_summary()
+        .with_reply_of(person),
         pk=pk,
     )
     if person is not None:
         # A visit, wherever it begins; recorded first, so that what is marked new here is new
         # since the previous visit ended, as in the members' area.
-        record_visit(person, request.session.session_key, timezone.now())
+        person.record_visit(request.session.session_key, timezone.now())
     is_member = meeting.board_id in boards
     staff = has_staff_rights(user)
     may_see_agenda = is_member or staff
@@ -187,7 +127,7 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
             submitted[document.approval_item_id].append(document)
     if not is_member:
         person = None
-    reply = reply_of(meeting) if person else None
+    reply = meeting.reader_reply if person else None
     if reply_form is None:
         reply_form = ReplyForm(instance=reply)
     # Members and staff find the minutes in their own section, with status and comments.
@@ -294,7 +234,7 @@ def members_area(request):
     # Members see a meeting once it is announced, as everyone else does: no link to a page they
     # cannot open, no reply to a date that may still move.
     meetings = Meeting.objects.announced().filter(board__in=boards).select_related("board")
-    next_meeting = with_reply_of(person, meetings.upcoming()).first()
+    next_meeting = meetings.upcoming().with_reply_of(person).first()
     documents = (
         Document.objects.visible_to(user)
         .select_related("meeting")
@@ -302,7 +242,7 @@ def members_area(request):
     )
     first_visit = person is not None and person.last_visit_at is None
     if person:
-        record_visit(person, request.session.session_key, now)
+        person.record_visit(request.session.session_key, now)
     seen_until = person.seen_until if person else None
     show_all = request.GET.get("alle") == "1"
     new_documents = documents.new_since(seen_until, joined_on)
@@ -314,7 +254,7 @@ def members_area(request):
         {
             "first_visit": first_visit,
             "next_meeting": next_meeting,
-            "next_reply": reply_of(next_meeting) if next_meeting else None,
+            "next_reply": next_meeting.reader_reply if next_meeting else None,
             "open_tasks": Outcome.objects.visible_to(user)
             .tasks()
             .open()
@@ -353,172 +293,6 @@ def by_meeting(documents):
     for document in documents:
         groups.setdefault(document.meeting, []).append(document)
     return list(groups.items())
-
-
-def record_visit(person, session_key, now):
-    """Documents are new if they appeared after the previous visit ended: the same on every page
-    of a visit. A visit is a login session; it ends early after VISIT_GAP without a page view."""
-    session = hashlib.sha256((session_key or "").encode()).hexdigest()[:32]
-    last = person.last_visit_at
-    if last is None or person.visit_session != session or now - last > VISIT_GAP:
-        # A new visit: what appeared before the last one ended is no longer new. Before the
-        # first visit, everything since the membership began is new.
-        person.seen_until = last
-        person.visit_session = session
-    elif now - last < VISIT_RESOLUTION:
-        return  # the same visit, recorded moments ago: no write for every page view
-    person.last_visit_at = now
-    person.save(update_fields=["seen_until", "last_visit_at", "visit_session"])
-
-
-@never_cache
-def document_download(request, pk):
-    # The same answer for a forbidden and for a missing document.
-    document = Document.objects.visible_to(request.user).select_related("meeting").filter(pk=pk)
-    document = document.first()
-    if document is None:
-        raise MembersOnly
-    # Raises 404 for a missing file, before anything is logged.
-    response = file_response(
-        document.file,
-        content_type=document.content_type,
-        public=False,
-        filename=document.download_name,
-    )
-    log_downloads(request, [document])
-    return response
-
-
-@never_cache
-def document_version(request, pk, version):
-    """An earlier version of a document, for staff only; everyone else gets the current one."""
-    if not has_staff_rights(request.user):
-        raise MembersOnly
-    earlier = get_object_or_404(
-        # document__pk, unlike document, turns an out-of-range number into no match.
-        DocumentVersion.objects.select_related("document__meeting"),
-        document__pk=pk,
-        version=version,
-    )
-    try:
-        with earlier.file.open("rb") as handle:
-            content_type = document_content_type(handle) or "application/octet-stream"
-    except FileNotFoundError:
-        raise Http404 from None
-    response = file_response(
-        earlier.file,
-        content_type=content_type,
-        public=False,
-        filename=earlier.download_name(content_type),
-    )
-    log_downloads(request, [earlier.document], version=earlier.version)
-    return response
-
-
-def log_downloads(request, documents, *, via_zip=False, via_book=False, version=None):
-    """Record the documents of a response that sends them; a HEAD request sends no file.
-
-    `version` is that of an earlier file; by default the documents' current one.
-    """
-    if request.method == "HEAD":
-        return
-    user = request.user if request.user.is_authenticated else None
-    DownloadLog.objects.bulk_create(
-        DownloadLog(
-            document=document,
-            user=user,
-            version=document.version if version is None else version,
-            via_zip=via_zip,
-            via_book=via_book,
-        )
-        for document in documents
-    )
-
-
-@never_cache
-def meeting_zip(request, pk):
-    meeting = Meeting.objects.visible_to(request.user).filter(pk=pk).first()
-    if meeting is None:
-        raise MembersOnly
-    audience = zip_audience(request.user, meeting)
-    # As on the meeting page: who sees the agenda gets the minutes it puts up for approval too.
-    of_meeting = (
-        Document.objects.filter(meeting=meeting)
-        if audience == "oeffentlich"
-        else Document.objects.of_agenda(meeting)
-    )
-    documents = list(
-        of_meeting.visible_to(request.user)
-        .select_related("meeting")
-        .defer("text", "search_vector", "meeting__search_vector")
-    )
-    if not documents:
-        raise MembersOnly
-    archive, included = meeting_archive(meeting, documents, audience)
-    if not included:
-        raise Http404
-    response = file_response(
-        archive,
-        content_type="application/zip",
-        public=False,
-        filename=f"beirat-sitzung-{meeting.number:02d}.zip",
-    )
-    log_downloads(request, included, via_zip=True)
-    return response
-
-
-def zip_audience(user, meeting):
-    """Whose archive or book of the meeting a user gets: it names the stored file, while its
-    content always follows Document.objects.visible_to()."""
-    if has_staff_rights(user):
-        return "redaktion"
-    if meeting.board_id in current_member(user)[1]:
-        return "mitglieder"
-    return "oeffentlich"
-
-
-@login_required
-@never_cache
-def meeting_book_download(request, pk):
-    """The meeting book of what the reader may see, for the board's current members and staff."""
-    meeting = Meeting.objects.visible_to(request.user).select_related("board").filter(pk=pk).first()
-    audience = zip_audience(request.user, meeting) if meeting else "oeffentlich"
-    if audience == "oeffentlich":
-        raise MembersOnly
-    documents = list(
-        Document.objects.of_agenda(meeting)
-        .visible_to(request.user)
-        .select_related("agenda_item", "approval_item")
-        .defer("text", "search_vector")
-    )
-    if not documents:
-        raise Http404
-    book, included = meeting_book(meeting, documents, audience)
-    if book is None:
-        ask_for_meeting_book(meeting, documents, audience)
-        # Built by now when tasks run at once (make run); otherwise a worker builds it soon.
-        book, included = meeting_book(meeting, documents, audience)
-    if book is None and meeting_book_given_up(meeting, documents, audience):
-        # Every attempt failed: the reader gets the documents one by one.
-        return render(
-            request,
-            "advisory_board/meeting_book_failed.html",
-            {"meeting": meeting, "documents": in_agenda_order(documents, meeting)},
-        )
-    if book is None:
-        response = render(
-            request, "advisory_board/meeting_book_pending.html", {"meeting": meeting}, status=202
-        )
-        response["Retry-After"] = "10"
-        return response
-    response = file_response(
-        book,
-        content_type="application/pdf",
-        public=False,
-        filename=f"beirat-sitzung-{meeting.number:02d}-sitzungsmappe.pdf",
-    )
-    log_downloads(request, included, via_book=True)
-    return response
 
 
 @login_required
@@ -617,49 +391,3 @@ def calendar_token(request):
             extra_tags=CALENDAR_SECTION,
         )
     return redirect(reverse("advisory_board:members") + "#" + CALENDAR_SECTION)
-
-
-@public_page
-def public_calendar(request):
-    board = current_board()
-    meetings = board.meetings.announced().select_related("board").with_public_summary()
-    return ics_response(
-        meetings_calendar(request, meetings, _("Beirat für Sozialplanung – Sitzungen")),
-        "beirat.ics",
-    )
-
-
-@public_page
-def meeting_calendar(request, pk):
-    meeting = get_object_or_404(
-        Meeting.objects.visible_to(request.user).select_related("board").with_public_summary(),
-        pk=pk,
-    )
-    return ics_response(
-        meetings_calendar(request, [meeting], str(meeting)),
-        f"beirat-sitzung-{meeting.number:02d}.ics",
-    )
-
-
-@never_cache
-def personal_calendar(request, token):
-    person = get_object_or_404(
-        Person, calendar_token=token, user__isnull=False, user__is_active=True
-    )
-    _person, boards = current_member(person.user)
-    if not boards:
-        raise Http404
-    meetings = (
-        Meeting.objects.announced()
-        .filter(board__in=boards)
-        .select_related("board")
-        .prefetch_related("agenda_items")
-        .with_public_summary()
-    )
-    replies = {reply.meeting_id: reply for reply in person.replies.filter(meeting__in=meetings)}
-    return ics_response(
-        meetings_calendar(
-            request, meetings, _("Beirat für Sozialplanung"), with_agenda=True, replies=replies
-        ),
-        "beirat-persoenlich.ics",
-    )

@@ -1,0 +1,73 @@
+"""The Beirat's models, one module per part of its life, lower parts imported by higher ones:
+people (boards, terms, persons, memberships) < meetings (agenda) < replies (replies,
+attendance), documents (versions, comments on minutes, downloads, meeting books) and outcomes
+(decisions and tasks). This package only re-exports, so imports, the app label and migrations
+stay as they are.
+"""
+
+from .documents import (
+    BookBuild,
+    BookBuildQuerySet,
+    Document,
+    DocumentQuerySet,
+    DocumentVersion,
+    DownloadLog,
+    DownloadLogQuerySet,
+    MinutesComment,
+    MinutesCommentQuerySet,
+)
+from .meetings import (
+    NUMBER_OR_DATE,
+    AgendaItem,
+    Meeting,
+    MeetingQuerySet,
+)
+from .outcomes import Outcome, OutcomeQuerySet, OutcomeStatusChange
+from .people import (
+    VISIT_GAP,
+    VISIT_RESOLUTION,
+    Audience,
+    Board,
+    BoardQuerySet,
+    Membership,
+    MembershipQuerySet,
+    Person,
+    Term,
+    current_member,
+    current_person,
+)
+from .replies import Attendance, AttendanceQuerySet, Reply, ReplyQuerySet
+
+__all__ = [
+    "NUMBER_OR_DATE",
+    "VISIT_GAP",
+    "VISIT_RESOLUTION",
+    "AgendaItem",
+    "Attendance",
+    "AttendanceQuerySet",
+    "Audience",
+    "Board",
+    "BoardQuerySet",
+    "BookBuild",
+    "BookBuildQuerySet",
+    "Document",
+    "DocumentQuerySet",
+    "DocumentVersion",
+    "DownloadLog",
+    "DownloadLogQuerySet",
+    "Meeting",
+    "MeetingQuerySet",
+    "Membership",
+    "MembershipQuerySet",
+    "MinutesComment",
+    "MinutesCommentQuerySet",
+    "Outcome",
+    "OutcomeQuerySet",
+    "OutcomeStatusChange",
+    "Person",
+    "Reply",
+    "ReplyQuerySet",
+    "Term",
+    "current_member",
+    "current_person",
+]

@@ -1,0 +1,28 @@
+"""The board's views: pages, files and calendars."""
+
+from .calendars import meeting_calendar, personal_calendar, public_calendar
+from .files import document_download, document_version, meeting_book_download, meeting_zip
+from .pages import (
+    board_index,
+    calendar_token,
+    meeting_detail,
+    meeting_reply,
+    members_area,
+    minutes_comment,
+)
+
+__all__ = [
+    "board_index",
+    "calendar_token",
+    "document_download",
+    "document_version",
+    "meeting_book_download",
+    "meeting_calendar",
+    "meeting_detail",
+    "meeting_reply",
+    "meeting_zip",
+    "members_area",
+    "minutes_comment",
+    "personal_calendar",
+    "public_calendar",
+]
