@@ -9,9 +9,9 @@
   misses, the reply reminder).
 - Members reply and attend: `models/replies.py`; the pages they use are in `views/pages.py`.
 - Documents and minutes: `models/documents.py` (`Document.objects.visible_to(user)`, the one rule
-  for who reads what; versions, comments on draft minutes, downloads, meeting-book builds),
-  `admin/documents.py`, and the files in `views/files.py`, `archives.py` (the ZIP) and
-  `meeting_book.py` (the book), both stored through `koss.core.storage.BuiltFiles`.
+  for who reads what; versions, comments on draft minutes, downloads), `admin/documents.py`, and
+  the files in `views/files.py`, `archives.py` (the ZIP) and `meeting_book.py` (the book, its
+  builds in `models/books.py`), both stored through `koss.core.storage.BuiltFiles`.
 - What a meeting decides: `models/outcomes.py`, `admin/outcomes.py`.
 - Around it: `calendars.py` and `views/calendars.py` (iCalendar), `search.py` (what the site
   search finds), `sitemaps.py`, `overview.py` (what the staff dashboard shows of the board),

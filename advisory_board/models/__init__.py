@@ -1,13 +1,12 @@
 """The Beirat's models, one module per part of its life, lower parts imported by higher ones:
-people (boards, terms, persons, memberships) < meetings (agenda) < replies (replies,
-attendance), documents (versions, comments on minutes, downloads, meeting books) and outcomes
-(decisions and tasks). This package only re-exports, so imports, the app label and migrations
-stay as they are.
+people (boards, terms, persons, memberships) < meetings (agenda items) < replies (replies,
+attendance), documents (versions, comments on minutes, downloads) < books (builds of the meeting
+book), and outcomes (decisions and tasks). This package only re-exports, so imports, the app label
+and migrations stay as they are.
 """
 
+from .books import BookBuild, BookBuildQuerySet
 from .documents import (
-    BookBuild,
-    BookBuildQuerySet,
     Document,
     DocumentQuerySet,
     DocumentVersion,

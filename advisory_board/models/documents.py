@@ -1,5 +1,4 @@
-"""A meeting's documents with their versions, the comments on draft minutes, the
-downloads and the builds of the meeting book."""
+"""A meeting's documents with their versions, the comments on draft minutes and the downloads."""
 
 import datetime
 
@@ -427,41 +426,3 @@ class DownloadLog(models.Model):
 
     def __str__(self):
         return f"{self.document} – {self.user or _('anonym')}"
-
-
-class BookBuildQuerySet(models.QuerySet):
-    def failed(self):
-        """Meeting books given up after their last attempt: readers get the documents one by
-        one, and the staff dashboard lists them."""
-        return self.filter(failed_at__isnull=False).order_by("-failed_at")
-
-
-class BookBuild(models.Model):
-    """The attempts at building one meeting book (one name in the storage, i.e. one set of
-    document versions for one audience). A book that is built keeps no record; a new version of
-    a document is another book and starts afresh."""
-
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="book_builds", verbose_name=_("Sitzung")
-    )
-    name = models.CharField(_("Datei"), max_length=255, unique=True)
-    attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
-    last_error = models.TextField(_("letzter Fehler"), blank=True)
-    next_attempt_at = models.DateTimeField(_("nächster Versuch"), null=True, blank=True)
-    failed_at = models.DateTimeField(_("aufgegeben am"), null=True, blank=True)
-
-    objects = BookBuildQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("Erstellung einer Sitzungsmappe")
-        verbose_name_plural = _("Erstellungen von Sitzungsmappen")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def audience_label(self):
-        audience = self.name.rsplit("/", 1)[-1].split("-")[1] if "-" in self.name else ""
-        return {Audience.MEMBERS: _("für Mitglieder"), Audience.STAFF: _("für die Redaktion")}.get(
-            audience, ""
-        )
