@@ -134,7 +134,7 @@ class SharedStore(DatabaseCache):
     def _cull(self, db, cursor, now, num):
         connection = connections[db]
         cursor.execute(
-            "DELETE FROM {} WHERE {} < %s".format(  # noqa: S608 - quoted names, no input
+            "DELETE FROM {} WHERE {} < %s".format(  # noqa: S608  # nosec B608 - quoted names, no input
                 connection.ops.quote_name(self._table), connection.ops.quote_name("expires")
             ),
             [connection.ops.adapt_datetimefield_value(now)],
