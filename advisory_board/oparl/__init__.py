@@ -8,6 +8,7 @@
 
 Every address is the portal's public one (KOSS_BASE_URL). A list asked for with
 `modified_since` names what stopped being public since then (a document withdrawn or made
-members-only, a consent withdrawn, a meeting taken back into preparation) as `deleted: true`,
-with its address and times only; rows deleted from the database leave nothing behind.
+members-only, a consent withdrawn) as `deleted: true`, with its address and times only, if it
+existed before that moment; rows deleted from the database leave nothing behind (no tombstones
+are kept).
 """
