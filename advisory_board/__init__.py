@@ -16,4 +16,6 @@
 - Around it: `calendars.py` and `views/calendars.py` (iCalendar), `search.py` (what the site
   search finds), `sitemaps.py`, `overview.py` (what the staff dashboard shows of the board),
   `demo.py` (the demo content).
+- Beyond the site: `oparl/` (the public data in OParl 1.1 for council information systems:
+  `objects.py` which rows and how each reads, `views.py` the endpoint at /oparl/v1.1/).
 """

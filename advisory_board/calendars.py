@@ -11,8 +11,8 @@ STATUS = {"geplant": "CONFIRMED", "stattgefunden": "CONFIRMED", "abgesagt": "CAN
 
 
 def meetings_calendar(request, meetings, name, *, with_agenda=False, replies=None):
-    """The meetings as an iCalendar; without a request (in a mail) with the portal's public
-    address (koss.core.calendars.new_event). `replies` maps meeting ids to the subscriber's own
+    """The meetings as an iCalendar, at the portal's public address (koss.core.calendars.new_event);
+    without a request (in a mail) to be published into the reader's calendar. `replies` maps meeting ids to the subscriber's own
     replies, which the personal feed shows in each event."""
     replies = replies or {}
     calendar = new_calendar(name, method="PUBLISH" if request is None else None)
@@ -35,7 +35,6 @@ def meetings_calendar(request, meetings, name, *, with_agenda=False, replies=Non
                 f"TOP {item.position}: {item.title}" for item in meeting.agenda_items.all()
             ]
         event = new_event(
-            request,
             f"beirat-sitzung-{meeting.pk}",
             summary=summary,
             starts_at=meeting.starts_at,

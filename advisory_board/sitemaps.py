@@ -1,9 +1,9 @@
-from django.contrib.sitemaps import Sitemap
+from koss.core.links import PublicSitemap
 
 from .models import Meeting
 
 
-class MeetingSitemap(Sitemap):
+class MeetingSitemap(PublicSitemap):
     def items(self):
         return Meeting.objects.announced().only("pk", "updated_at").order_by("pk")
 

@@ -1,12 +1,13 @@
-from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from advisory_board.sitemaps import MeetingSitemap
 from news.sitemaps import ArticleSitemap
 from partners.sitemaps import PartnerSitemap
 
+from .core.links import PublicSitemap
 
-class StaticPagesSitemap(Sitemap):
+
+class StaticPagesSitemap(PublicSitemap):
     def items(self):
         return [
             "home",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("partner/", include("partners.urls")),
     path("aktuelles/", include("news.urls")),
     path("beirat/", include("advisory_board.urls")),
+    path("oparl/v1.1/", include("advisory_board.oparl.urls")),
     path("suche/", views.search, name="search"),
     path("ueber-uns/", views.page, {"slug": "ueber-uns"}, name="about"),
     path("kontakt/", views.page, {"slug": "kontakt"}, name="contact"),

@@ -26,6 +26,7 @@ from news.models import Article
 from partners.map import partner_map
 
 from .core.cache import public_page
+from .core.links import public_url
 from .core.search import SOURCES as search_sources
 from .core.search import search as run_search
 from .models import Page
@@ -119,7 +120,7 @@ def security_txt(request):
         f"Contact: mailto:{settings.KOSS_CONTACT_EMAIL}",
         f"Expires: {expires.astimezone(datetime.UTC).isoformat().replace('+00:00', 'Z')}",
         "Preferred-Languages: de, en",
-        f"Canonical: {request.build_absolute_uri(reverse('security_txt'))}",
+        f"Canonical: {public_url(reverse('security_txt'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -132,7 +133,7 @@ def robots_txt(request):
         "Disallow: /verwaltung/",
         "Disallow: /konto/",
         "Disallow: /beirat/intern/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {public_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

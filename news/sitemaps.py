@@ -1,9 +1,9 @@
-from django.contrib.sitemaps import Sitemap
+from koss.core.links import PublicSitemap
 
 from .models import Article
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(PublicSitemap):
     def items(self):
         return Article.objects.published().only("slug", "updated_at", "publish_at").order_by("pk")
 

@@ -77,7 +77,6 @@ def article_calendar(request, slug):
     calendar = new_calendar(article.title)
     calendar.add_component(
         new_event(
-            request,
             f"aktuelles-{article.pk}",
             summary=article.title,
             starts_at=article.starts_at,

@@ -1,9 +1,9 @@
-from django.contrib.sitemaps import Sitemap
+from koss.core.links import PublicSitemap
 
 from .models import Partner
 
 
-class PartnerSitemap(Sitemap):
+class PartnerSitemap(PublicSitemap):
     def items(self):
         return Partner.objects.published().only("slug", "updated_at").order_by("pk")
 

@@ -240,13 +240,15 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
             item = document.approval_item
             meeting_day = timezone.localdate(item.meeting.starts_at) if item else today
             document.approved_on = min(meeting_day, today)
+            # Approval makes minutes public: what changed since a moment names them (OParl).
+            document.updated_at = timezone.now()
             try:
                 document.clean_approval()
             except ValidationError as error:
                 refused.append((document, error.message_dict.get("approved_on", error.messages)))
                 continue
             drafts.append(document)
-        Document.objects.bulk_update(drafts, ["approved_on"])
+        Document.objects.bulk_update(drafts, ["approved_on", "updated_at"])
         for document, errors in refused:
             self.message_user(
                 request, f"{document}: {' '.join(str(e) for e in errors)}", messages.WARNING

@@ -163,13 +163,13 @@ class MeetingNoticeMixin:
             announced = bool(
                 Meeting.objects.select_for_update()
                 .filter(pk=meeting.pk, announced_at__isnull=True)
-                .update(announced_at=now)
+                .update(announced_at=now, updated_at=now)
             )
             documents = list(waiting.select_for_update().filter(pk__in=chosen))
             for document in documents:
                 document.published_at = document.published_at or now
-                document.notified_at = now
-            Document.objects.bulk_update(documents, ["published_at", "notified_at"])
+                document.notified_at = document.updated_at = now
+            Document.objects.bulk_update(documents, ["published_at", "notified_at", "updated_at"])
             recipients = (
                 notify_new_documents(request, meeting, documents) if documents or announced else 0
             )

@@ -18,6 +18,7 @@ from .documents import (
 from .meetings import (
     NUMBER_OR_DATE,
     AgendaItem,
+    AgendaItemQuerySet,
     Meeting,
     MeetingQuerySet,
 )
@@ -31,6 +32,7 @@ from .people import (
     Membership,
     MembershipQuerySet,
     Person,
+    PersonQuerySet,
     Term,
     current_member,
     current_person,
@@ -42,6 +44,7 @@ __all__ = [
     "VISIT_GAP",
     "VISIT_RESOLUTION",
     "AgendaItem",
+    "AgendaItemQuerySet",
     "Attendance",
     "AttendanceQuerySet",
     "Audience",
@@ -64,6 +67,7 @@ __all__ = [
     "OutcomeQuerySet",
     "OutcomeStatusChange",
     "Person",
+    "PersonQuerySet",
     "Reply",
     "ReplyQuerySet",
     "Term",

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -68,6 +69,10 @@ class DocumentQuerySet(models.QuerySet):
                 meeting__board__in=boards,
             )
         return released.filter(visible)
+
+    def public(self):
+        """What anyone may read, logged in or not: the rule of visible_to() for a visitor."""
+        return self.visible_to(AnonymousUser())
 
     def new_since(self, seen_until, joined_on):
         """What the members' area calls new, the newest first: documents that appeared (were
@@ -183,6 +188,8 @@ class Document(UploadedFile, Searchable):
             "Zusammenfassung der Sitzung erscheint."
         ),
     )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
 

@@ -138,6 +138,7 @@ class Meeting(Searchable):
         blank=True,
         help_text=_("Erscheint für alle Besucherinnen und Besucher. Leerzeilen trennen Absätze."),
     )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
     # Empty while the Redaktion prepares the meeting; set by "publish and notify".
     announced_at = models.DateTimeField(
@@ -294,6 +295,13 @@ class Meeting(Searchable):
         return self.status == self.Status.HELD and self.summary_may_show()
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def of_announced_meetings(self):
+        """The items of announced meetings (MeetingQuerySet.announced()). Their titles are for
+        the board's members and staff: the meeting page shows the agenda to them only."""
+        return self.filter(meeting__in=Meeting.objects.announced())
+
+
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("Sitzung")
@@ -303,6 +311,10 @@ class AgendaItem(models.Model):
     )
     title = models.CharField(_("Titel"), max_length=300)
     description = models.TextField(_("Erläuterung"), blank=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Tagesordnungspunkt")

@@ -50,6 +50,8 @@ class Board(models.Model):
         default=False,
         help_text=_("Der aktuelle Beirat erscheint unter /beirat/."),
     )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
     objects = BoardQuerySet.as_manager()
 
@@ -78,6 +80,8 @@ class Term(models.Model):
     )
     starts_on = models.DateField(_("Beginn"))
     ends_on = models.DateField(_("Ende"), null=True, blank=True)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
     class Meta:
         verbose_name = _("Amtszeit")
@@ -86,6 +90,15 @@ class Term(models.Model):
 
     def __str__(self):
         return f"{self.board.name}: {self.name}"
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People who may appear publicly: with at least one membership whose consent they gave
+        (MembershipQuerySet.public())."""
+        return self.filter(
+            models.Exists(Membership.objects.public().filter(person=models.OuterRef("pk")))
+        )
 
 
 class Person(models.Model):
@@ -119,6 +132,10 @@ class Person(models.Model):
     calendar_token = models.CharField(
         _("Kalender-Schlüssel"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Person")
@@ -171,6 +188,7 @@ class MembershipQuerySet(models.QuerySet):
         ).order_by("-is_in_force", "-starts_on")
 
     def public(self):
+        """Memberships shown publicly, with name, role and organisation: only with consent."""
         return self.filter(public_consent=True)
 
     def current_of(self, user):
@@ -218,6 +236,8 @@ class Membership(models.Model):
         default=False,
         help_text=_("Nur mit Einwilligung erscheinen Name, Rolle und Organisation öffentlich."),
     )
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
 
     objects = MembershipQuerySet.as_manager()
 

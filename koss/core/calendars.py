@@ -23,18 +23,12 @@ def new_calendar(name, *, method=None):
     return calendar
 
 
-def new_event(
-    request, uid, *, summary, starts_at, ends_at=None, location="", url="", description=""
-):
-    """One event; its UID is unique on this host, so that a calendar updates it on import.
-    Without a request (in a mail) the portal's public address stands for the host, which is the
-    feed's too in production, so that both entries are one event."""
-    if request is None:
-        host, absolute = urlsplit(settings.KOSS_BASE_URL).hostname, public_url
-    else:
-        host, absolute = request.get_host().split(":")[0], request.build_absolute_uri
+def new_event(uid, *, summary, starts_at, ends_at=None, location="", url="", description=""):
+    """One event; its UID is unique on the portal's public host (KOSS_BASE_URL), so that a
+    calendar updates it on import, and the entry of a mail and the feed's are one event. Never
+    the host of the request: whatever a client sends as Host would end up in others' calendars."""
     event = Event()
-    event.add("uid", f"{uid}@{host}")
+    event.add("uid", f"{uid}@{urlsplit(settings.KOSS_BASE_URL).hostname}")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", starts_at)
     if ends_at:
@@ -43,7 +37,7 @@ def new_event(
     if location:
         event.add("location", location)
     if url:
-        event.add("url", absolute(url))
+        event.add("url", public_url(url))
     if description:
         event.add("description", description)
     return event

@@ -1,4 +1,7 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.contrib.sitemaps import Sitemap
 
 
 def public_url(path):
@@ -15,3 +18,15 @@ def mail_subject(text):
     (EMAIL_SUBJECT_PREFIX), then the text. Account mails get theirs through the same rule
     (koss.accounts.AccountAdapter.format_email_subject)."""
     return f"{settings.EMAIL_SUBJECT_PREFIX}{text}"
+
+
+class PublicSitemap(Sitemap):
+    """A sitemap whose <loc> addresses are the portal's public ones (KOSS_BASE_URL): Django's
+    would take the scheme and host of the request that asked for it."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.KOSS_BASE_URL).scheme
+
+    def get_domain(self, site=None):
+        address = urlsplit(settings.KOSS_BASE_URL)
+        return address.netloc + address.path.rstrip("/")
