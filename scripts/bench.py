@@ -155,7 +155,8 @@ def generate():
     )
     call_command("update_search_index", verbosity=0)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load
+        # As autovacuum would after a bulk load; SQLite (scripts/profile_pages.py) analyses only.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     start_new_generation()
 
 
