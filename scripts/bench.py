@@ -37,6 +37,9 @@ START_SECONDS = int(os.environ.get("BENCH_START_SECONDS", "300"))
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "var" / "bench.md"))
 BASE = f"http://127.0.0.1:{PORT}"
 REDIS_DB = os.environ.get("BENCH_REDIS_DB", "5")
+# Only the pages of these labels, separated by "|" (e.g. "/suche/?q=Sozialplanung|/"); the static
+# file is always measured. Empty: every page.
+ONLY = {label for label in os.environ.get("BENCH_ONLY", "").split("|") if label}
 
 ENV = os.environ | {
     "DATABASE_URL": DATABASE_URL,
@@ -180,6 +183,10 @@ def member_cookie():
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
+def chosen(pages):
+    return [(label, path) for label, path in pages if not ONLY or label in ONLY]
+
+
 def wrk(path, cookie=None):
     """Measure one page, after a second of warm-up that is not counted (cold workers, first fill)."""
     results = []
@@ -197,7 +204,10 @@ def wrk(path, cookie=None):
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rate, latency(50), latency(99), int(errors.group(1)) if errors else 0, load()
+    # Requests that took longer than wrk's timeout (2 s) are errors too: they have no latency.
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", output)
+    failed = sum(int(match.group(1)) for match in (errors, timeouts) if match)
+    return rate, latency(50), latency(99), failed, load()
 
 
 def load():
@@ -279,17 +289,17 @@ def main():
             static = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', html).group(1)
             reference = wrk(static)
             rows.append((f"Statische Datei ({mode})", *reference, 1.0))
-            for label, path in anonymous:
+            for label, path in chosen(anonymous):
                 result = wrk(path)
                 rows.append((f"{label} ({mode})", *result, result[0] / reference[0]))
             if not page_cache:
-                for label, path in floors:
+                for label, path in chosen(floors):
                     result = wrk(path)
                     rows.append((f"{label} ({mode})", *result, result[0] / reference[0]))
             # Members' pages are never stored whole: with the fragment cache and without any.
             if page_cache or not fragment_cache:
                 cookie = member_cookie()
-                for label, path in members:
+                for label, path in chosen(members):
                     result = wrk(path, cookie)
                     suffix = "" if page_cache else f" ({mode})"
                     rows.append((label + suffix, *result, result[0] / reference[0]))
