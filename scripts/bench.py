@@ -6,8 +6,13 @@ starts the production server, and measures each page with wrk three times: with 
 fragment caches as in production, without the page cache (every request renders its page), and
 without any cache. A static file served by WhiteNoise is the reference; the
 table gives each page's rate as a ratio to it. Without the page cache, two floors are measured
-too: what the middleware stack alone costs, and with one database query. All traffic stays on
-127.0.0.1.
+too: what the middleware stack alone costs, and with one database query. The members' pages are
+measured with the fragment cache and without any cache; the search with one word, several words,
+one type's first page and a typing error. The machine's load (`/proc/loadavg`) is written beside
+each figure, since a busy machine slows every page. All traffic stays on 127.0.0.1.
+
+BENCH_PORT, DATABASE_URL, BENCH_REDIS_DB (default 5), BENCH_SECONDS and BENCH_OUTPUT let several
+runs share a machine without sharing a server, a database or a cache.
 """
 
 import http.cookiejar
@@ -27,8 +32,14 @@ PORT = int(os.environ.get("BENCH_PORT", "8088"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/koss_bench")
 CONNECTIONS, THREADS, SECONDS = 8, 2, int(os.environ.get("BENCH_SECONDS", "5"))
 WARM_UP_SECONDS = 1
+# A busy machine may need long for migrate, collectstatic and four workers.
+START_SECONDS = int(os.environ.get("BENCH_START_SECONDS", "300"))
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "var" / "bench.md"))
 BASE = f"http://127.0.0.1:{PORT}"
+REDIS_DB = os.environ.get("BENCH_REDIS_DB", "5")
+# Only the pages of these labels, separated by "|" (e.g. "/suche/?q=Sozialplanung|/"); the static
+# file is always measured. Empty: every page.
+ONLY = {label for label in os.environ.get("BENCH_ONLY", "").split("|") if label}
 
 ENV = os.environ | {
     "DATABASE_URL": DATABASE_URL,
@@ -147,7 +158,8 @@ def generate():
     )
     call_command("update_search_index", verbosity=0)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load
+        # As autovacuum would after a bulk load; SQLite (scripts/profile_pages.py) analyses only.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     start_new_generation()
 
 
@@ -171,6 +183,10 @@ def member_cookie():
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
+def chosen(pages):
+    return [(label, path) for label, path in pages if not ONLY or label in ONLY]
+
+
 def wrk(path, cookie=None):
     """Measure one page, after a second of warm-up that is not counted (cold workers, first fill)."""
     results = []
@@ -188,7 +204,15 @@ def wrk(path, cookie=None):
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rate, latency(50), latency(99), int(errors.group(1)) if errors else 0
+    # Requests that took longer than wrk's timeout (2 s) are errors too: they have no latency.
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", output)
+    failed = sum(int(match.group(1)) for match in (errors, timeouts) if match)
+    return rate, latency(50), latency(99), failed, load()
+
+
+def load():
+    """The machine's load average over the last minute, as `uptime` shows it."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
 # (label, page cache, fragment cache): with both caches as in production; pages rendered on every
@@ -209,10 +233,10 @@ def serve(page_cache, fragment_cache=True):
         shutil.which("redis-cli")
         and subprocess.run(["redis-cli", "ping"], capture_output=True).returncode == 0
     ):
-        env["REDIS_URL"] = "redis://127.0.0.1:6379/5"
-        subprocess.run(["redis-cli", "-n", "5", "flushdb"], capture_output=True)
+        env["REDIS_URL"] = f"redis://127.0.0.1:6379/{REDIS_DB}"
+        subprocess.run(["redis-cli", "-n", REDIS_DB, "flushdb"], capture_output=True)
     server = start(["make", "serve"], env)
-    if not wait_for(BASE + "/health/", timeout=60):
+    if not wait_for(BASE + "/health/", timeout=START_SECONDS):
         sys.exit("The server did not come up.")
     return server
 
@@ -239,6 +263,12 @@ def main():
         ("Artikel", article.get_absolute_url()),
         ("/beirat/", "/beirat/"),
         ("/suche/?q=Sozialplanung", "/suche/?q=Sozialplanung"),
+        (
+            "/suche/ mit drei Wörtern",
+            "/suche/?q=Sozialplanung+Armutspr%C3%A4vention+Th%C3%BCringen",
+        ),
+        ("/suche/, erste Seite der Beiträge", "/suche/?q=Sozialplanung&typ=beitrag"),
+        ("/suche/ mit Tippfehler", "/suche/?q=Sozialplannung"),
         ("/aktuelles/feed/", "/aktuelles/feed/"),
     ]
     members = [
@@ -259,18 +289,20 @@ def main():
             static = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', html).group(1)
             reference = wrk(static)
             rows.append((f"Statische Datei ({mode})", *reference, 1.0))
-            for label, path in anonymous:
+            for label, path in chosen(anonymous):
                 result = wrk(path)
                 rows.append((f"{label} ({mode})", *result, result[0] / reference[0]))
             if not page_cache:
-                for label, path in floors:
+                for label, path in chosen(floors):
                     result = wrk(path)
                     rows.append((f"{label} ({mode})", *result, result[0] / reference[0]))
-            if page_cache:
+            # Members' pages are never stored whole: with the fragment cache and without any.
+            if page_cache or not fragment_cache:
                 cookie = member_cookie()
-                for label, path in members:
+                for label, path in chosen(members):
                     result = wrk(path, cookie)
-                    rows.append((label, *result, result[0] / reference[0]))
+                    suffix = "" if page_cache else f" ({mode})"
+                    rows.append((label + suffix, *result, result[0] / reference[0]))
         finally:
             stop(server)
 
@@ -278,12 +310,13 @@ def main():
         f"wrk, {THREADS} Threads, {CONNECTIONS} Verbindungen, je {WARM_UP_SECONDS} s Aufwärmen und "
         f"{SECONDS} s Messung, PostgreSQL, make serve",
         "",
-        "| Seite | Anfragen/s | p50 ms | p99 ms | Fehler | Verhältnis zur statischen Datei |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| Seite | Anfragen/s | p50 ms | p99 ms | Fehler | Verhältnis zur statischen Datei "
+        "| Last (1 min) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [
-        f"| {label} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {errors} | {ratio:.2f} |"
-        for label, rate, p50, p99, errors, ratio in rows
+        f"| {label} | {rate:.0f} | {p50:.1f} | {p99:.1f} | {errors} | {ratio:.2f} | {load:.2f} |"
+        for label, rate, p50, p99, errors, load, ratio in rows
     ]
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")

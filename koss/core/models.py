@@ -41,3 +41,22 @@ class Searchable(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SearchWord(models.Model):
+    """A word of the searchable texts, for the spelling suggestions of the site search
+    (`koss.core.search_spelling`). Words are added whenever an object is saved, and the whole list
+    is made anew by `manage.py update_search_index`."""
+
+    word = models.CharField(_("Wort"), max_length=60, unique=True)
+    head = models.CharField(_("Anfang"), max_length=2)
+    length = models.PositiveSmallIntegerField(_("Länge"))
+
+    class Meta:
+        app_label = "koss"
+        verbose_name = _("Suchwort")
+        verbose_name_plural = _("Suchwörter")
+        indexes = [models.Index(fields=["head", "length"], name="koss_searchword_head_length")]
+
+    def __str__(self):
+        return self.word

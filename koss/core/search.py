@@ -3,10 +3,13 @@
 Words match in their German forms on every database (`search_words`: "Demografie" finds
 "Demografischer Wandel"). On PostgreSQL each searchable model stores its weighted stems in a
 `search_vector` column with a GIN index (German configuration), so a search reads the index instead
-of the texts; elsewhere the `search_stems` column holds the same stems as text. Both columns are
-refreshed whenever an object is saved, and `manage.py update_search_index` refreshes them after
-bulk imports. When nothing matches, PostgreSQL looks for titles of a similar spelling (pg_trgm), so
-that a typing error still leads somewhere. The search only ever reads what the searching user may
+of the texts; elsewhere the `search_stems` column holds the same stems as text, and on SQLite an
+FTS5 table of each model indexes that column (kept in step by triggers, `ensure_full_text_index`),
+so that a search there reads the index too. Both columns are refreshed whenever an object is
+saved, and `manage.py update_search_index` refreshes them after bulk imports. When nothing
+matches, PostgreSQL looks for titles of a similar spelling (pg_trgm), and every database suggests
+a known word for a mistyped one ("Meinten Sie: Sozialplanung?", `search_spelling`), so that a
+typing error still leads somewhere. The search only ever reads what the searching user may
 see: the same published() and visible_to() rules as every page.
 
 Each app registers the sources of its models (`register()`, from its `search.py`); this module
@@ -26,8 +29,11 @@ from django.contrib.postgres.search import (
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection, connections, migrations, transaction
 from django.db.models import F, Func, IntegerField, Q, Subquery, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, StrIndex
 
+from . import search_spelling
+from .models import SearchWord
 from .search_words import beginning, passages, plain, query_terms, stems_text
 
 logger = logging.getLogger(__name__)
@@ -109,6 +115,7 @@ class Group:
 class Found:
     groups: list = field(default_factory=list)
     similar_groups: list = field(default_factory=list)  # no match: titles of a similar spelling
+    suggestion: str = ""  # no match: the query with known words for mistyped ones
 
     @property
     def total(self):
@@ -126,13 +133,14 @@ SOURCES_BY_MODEL = {}
 
 def register(source):
     """Make a source searchable: its objects' words are stored whenever one is saved."""
-    from django.db.models.signals import post_save
+    from django.db.models.signals import post_migrate, post_save
 
     SOURCES.append(source)
     SOURCES_BY_MODEL[source.model._meta.label] = source
     post_save.connect(
         update_saved_object, sender=source.model, dispatch_uid=f"search:{source.model._meta.label}"
     )
+    post_migrate.connect(ensure_full_text_indexes, dispatch_uid="search:full-text-indexes")
     return source
 
 
@@ -144,7 +152,7 @@ def search(query, user, kind="", page=None):
         return found
     for source in SOURCES:
         full_text = connection.vendor == "postgresql" and not source.short_list
-        matches = source.queryset(user).filter(_match(terms, full_text))
+        matches = source.queryset(user).filter(_match(terms, full_text, source))
         rank = _rank(terms, full_text)
         if kind and source.key != kind:
             found.groups.append(Group(source, matches.count(), []))
@@ -155,17 +163,30 @@ def search(query, user, kind="", page=None):
             found.groups.append(Group(source, total, _results(source, hits, terms)))
     if not found.total and connection.vendor == "postgresql" and len(query) >= SIMILAR_MIN_LENGTH:
         found.similar_groups = _similar(query, user, kind)
+    if not found.total:
+        found.suggestion = suggestion(query, user)
     _choose_snippets(found.results + [r for g in found.similar_groups for r in g.results])
     return found
 
 
-def _match(terms, full_text):
+def _match(terms, full_text, source):
     if full_text:
         return Q(search_vector=_tsquery(terms))
+    if uses_full_text_index(source):
+        # The FTS5 index of the same stems: a stem, or with "*" every stem beginning with it.
+        expression = " AND ".join(f'"{term.stem}"' + ("*" if term.prefix else "") for term in terms)
+        table = full_text_table(source.model._meta.db_table)
+        # The table's name comes from the model; the searched stems are a parameter.
+        return Q(pk__in=RawSQL(FULL_TEXT_MATCH.format(fts=table), [expression]))  # noqa: S611  # nosec B611
     match = Q()
     for term in terms:
         match &= Q(search_stems__contains=f" {term.stem}" + ("" if term.prefix else " "))
     return match
+
+
+def uses_full_text_index(source):
+    """Whether the source's stems are read through their FTS5 index (SQLite, no short list)."""
+    return connection.vendor == "sqlite" and not source.short_list
 
 
 def _tsquery(terms):
@@ -263,6 +284,41 @@ def _choose_snippets(results):
             break
     for result, choice in zip(results, chosen, strict=True):
         result.snippet = result.passages[choice] if result.passages else ""
+
+
+def suggestion(query, user):
+    """The query with a known word for each word the index does not know, if the user finds
+    anything with it ("Sozialplannung": "Sozialplanung"); else "". One query reads the candidate
+    words, then at most one per type until one finds a hit: the suggestion never names a word
+    only texts the user may not read contain."""
+    searched = [
+        w for w in dict.fromkeys(search_spelling.words(query)) if search_spelling.indexable(w)
+    ]
+    if not searched:
+        return ""
+    wanted = Q()
+    for word in searched:
+        head, shortest, longest = search_spelling.candidate_filter(word)
+        wanted |= Q(head=head, length__range=(shortest, longest))
+    candidates = list(SearchWord.objects.filter(wanted).values_list("word", flat=True))
+    known = set(candidates)
+    replacements = {}
+    for word in searched:
+        if word in known:
+            continue
+        head = search_spelling.candidate_filter(word)[0]
+        best = search_spelling.closest(word, [c for c in candidates if c[:2] == head])
+        if best:
+            replacements[word] = best
+    if not replacements:
+        return ""
+    corrected = search_spelling.corrected(query, replacements)
+    terms = query_terms(corrected)
+    for source in SOURCES:
+        full_text = connection.vendor == "postgresql" and not source.short_list
+        if source.queryset(user).filter(_match(terms, full_text, source)).exists():
+            return corrected
+    return ""
 
 
 def _similar(query, user, kind):
@@ -379,3 +435,95 @@ def update_saved_object(sender, instance, raw=False, **kwargs):
         update_search_vectors(sender, saved)
     else:  # one query: the saved object already holds its texts
         saved.update(search_stems=source.stems(instance))
+    add_words([instance], source.weighted_fields, source.html_fields, using=saved.db)
+
+
+def add_words(objects, weighted_fields, html_fields=(), using="default", model=None):
+    """Add the objects' words to the words of the spelling suggestions."""
+    found = search_spelling.known_words(
+        plain(getattr(obj, name), name in html_fields)
+        for obj in objects
+        for name, _ in weighted_fields
+    )
+    model = model or SearchWord
+    model._default_manager.using(using).bulk_create(
+        [model(word=word, head=word[:2], length=len(word)) for word in sorted(found)],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+
+
+def rebuild_words(using="default"):
+    """The words of the spelling suggestions anew, from every searchable object."""
+    SearchWord.objects.using(using).all().delete()
+    for source in SOURCES:
+        queryset = source.model._default_manager.using(using).all()
+        add_words_of(queryset, source.weighted_fields, source.html_fields)
+
+
+def add_words_of(queryset, weighted_fields, html_fields=(), model=None, batch=500):
+    """Add the words of all objects of the queryset, a batch at a time."""
+    names = [name for name, _ in weighted_fields]
+    objects = []
+    for obj in queryset.only("pk", *names).iterator(chunk_size=batch):
+        objects.append(obj)
+        if len(objects) == batch:
+            add_words(objects, weighted_fields, html_fields, queryset.db, model)
+            objects = []
+    add_words(objects, weighted_fields, html_fields, queryset.db, model)
+
+
+# The FTS5 index of a table's stems and its triggers, by name; an external-content table, so the
+# stems are stored once, in the model's own table.
+FULL_TEXT_SCHEMA = {
+    "{fts}": """CREATE VIRTUAL TABLE "{fts}" USING fts5(search_stems, content="{table}",
+        content_rowid=id, tokenize='unicode61 remove_diacritics 0')""",
+    "{fts}_insert": """CREATE TRIGGER "{fts}_insert" AFTER INSERT ON "{table}" BEGIN
+        INSERT INTO "{fts}"(rowid, search_stems) VALUES (new.id, new.search_stems); END""",
+    "{fts}_delete": """CREATE TRIGGER "{fts}_delete" AFTER DELETE ON "{table}" BEGIN
+        INSERT INTO "{fts}"("{fts}", rowid, search_stems)
+        VALUES ('delete', old.id, old.search_stems); END""",
+    "{fts}_update": """CREATE TRIGGER "{fts}_update" AFTER UPDATE OF search_stems ON "{table}"
+        BEGIN INSERT INTO "{fts}"("{fts}", rowid, search_stems)
+        VALUES ('delete', old.id, old.search_stems);
+        INSERT INTO "{fts}"(rowid, search_stems) VALUES (new.id, new.search_stems); END""",
+}
+FULL_TEXT_REBUILD = """INSERT INTO "{fts}"("{fts}") VALUES ('rebuild')"""
+FULL_TEXT_MATCH = """SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s"""
+
+
+def full_text_table(db_table):
+    return f"{db_table}_fts"
+
+
+def ensure_full_text_index(schema_connection, db_table):
+    """On SQLite: the FTS5 index of the table's search_stems column and the triggers that keep it
+    in step with every insert, update and delete; built anew when it or a trigger was missing (a
+    migration that rebuilds the table drops its triggers). Elsewhere nothing."""
+    if schema_connection.vendor != "sqlite":
+        return
+    fts = full_text_table(db_table)
+    # Table names come from the models' Meta, never from a request.
+    statements = {
+        name.format(fts=fts): sql.format(fts=fts, table=db_table)
+        for name, sql in FULL_TEXT_SCHEMA.items()
+    }
+    with schema_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s, %s)",
+            [db_table, *statements],
+        )
+        present = {name for (name,) in cursor.fetchall()}
+        if db_table not in present or present >= set(statements):
+            return
+        for name, statement in statements.items():
+            if name not in present:
+                cursor.execute(statement)  # nosec B608
+        cursor.execute(FULL_TEXT_REBUILD.format(fts=fts))  # nosec B608
+
+
+def ensure_full_text_indexes(using="default", **kwargs):
+    """post_migrate receiver: every source's FTS5 index on SQLite, see ensure_full_text_index."""
+    for source in SOURCES:
+        if not source.short_list:
+            ensure_full_text_index(connections[using], source.model._meta.db_table)

@@ -1,12 +1,19 @@
-"""Migration steps of the German search: the first fill of the search_stems columns, and the
-trigram indexes of the search by similar spelling. The GIN index of the search vectors is
+"""Migration steps of the German search: the first fill of the search_stems columns, the FTS5
+indexes of those columns on SQLite, the first fill of the words of the spelling suggestions, and
+the trigram indexes of the search by similar spelling. The GIN index of the search vectors is
 `koss.core.search.search_index_operation`."""
 
 import logging
 
 from django.db import DatabaseError, migrations, transaction
 
-from .search import store_stems
+from .search import (
+    FULL_TEXT_SCHEMA,
+    add_words_of,
+    ensure_full_text_index,
+    full_text_table,
+    store_stems,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +69,34 @@ def similar_spelling_operation(app_label, model_name, field_name):
         schema_editor.execute(f"DROP INDEX IF EXISTS {index_name(schema_editor, model)}")
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def full_text_index_operation(app_label, model_name):
+    """A migration step: on SQLite, the FTS5 index of the model's search_stems column, its triggers
+    and its first fill (`koss.core.search.ensure_full_text_index`). Elsewhere nothing."""
+
+    def forwards(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        ensure_full_text_index(schema_editor.connection, model._meta.db_table)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        fts = full_text_table(apps.get_model(app_label, model_name)._meta.db_table)
+        for name in reversed(FULL_TEXT_SCHEMA):
+            kind = "TABLE" if name == "{fts}" else "TRIGGER"
+            schema_editor.execute(f'DROP {kind} IF EXISTS "{name.format(fts=fts)}"')
+
+    return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def search_words_operation(app_label, model_name, weighted_fields, html_fields=()):
+    """A migration step: the words of the model's objects for the spelling suggestions. The fields
+    are given as they were when the migration was written."""
+
+    def forwards(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        queryset = model._default_manager.using(schema_editor.connection.alias).all()
+        add_words_of(queryset, weighted_fields, html_fields, apps.get_model("koss", "SearchWord"))
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop, elidable=False)
