@@ -8,6 +8,9 @@
   Sitzung vorbereiten"), `admin/notices.py` with `emails.py` (the confirmation, the notice, who it
   misses, the reply reminder).
 - Members reply and attend: `models/replies.py`; the pages they use are in `views/pages.py`.
+- Between the meetings: `models/polls.py` (date polls, reminders sent, the read status),
+  `admin/polls.py`, `views/polls.py`, the mails in `poll_emails.py`, the open polls of the
+  members' area in `templatetags/date_polls.py`.
 - Documents and minutes: `models/documents.py` (`Document.objects.visible_to(user)`, the one rule
   for who reads what; versions, comments on draft minutes, downloads), `admin/documents.py`, and
   the files in `views/files.py`, `archives.py` (the ZIP) and `meeting_book.py` (the book, its

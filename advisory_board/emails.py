@@ -20,7 +20,7 @@ from koss.core.links import mail_subject, public_url
 from koss.core.rights import check_may_manage
 
 from .calendars import meetings_calendar
-from .models import Membership, Person, Reply
+from .models import Meeting, Membership, Person, Reply
 
 
 def invite_person(request, person):
@@ -151,7 +151,13 @@ def notice_coverage(meeting):
                     membership.person,
                 )
             )
-    for reply in meeting.replies.filter(answer=Reply.Answer.DEPUTY).select_related("person"):
+    # A meeting not saved yet stands for its board (board_recipients) and has no replies.
+    deputies = (
+        meeting.replies.filter(answer=Reply.Answer.DEPUTY).select_related("person")
+        if meeting.pk
+        else []
+    )
+    for reply in deputies:
         missed.append(
             Missed(
                 reply.deputy_name,
@@ -198,6 +204,12 @@ def calendar_attachment(meeting):
     )
 
 
+def board_recipients(board_id):
+    """The people a mail to the whole board goes to, by the rule of notices: its current members
+    with an active login, one each per address ({address: person}), ordered by name."""
+    return notice_coverage(Meeting(board_id=board_id)).recipients
+
+
 def notify_new_documents(request, meeting, documents):
     """One e-mail per current member of the meeting's board, listing the new documents, with
     the meeting as a calendar entry."""
@@ -214,7 +226,23 @@ def notify_new_documents(request, meeting, documents):
 def remind_to_reply(meeting):
     """A reminder to each current member who gets the meeting's notices and has not replied yet,
     with the link to the meeting page where they reply. Returns how many are queued."""
+    waiting = without_reply(meeting)
+    send_reply_reminder(meeting, waiting)
+    return len(waiting)
+
+
+def without_reply(meeting):
+    """The recipients of the meeting's notices who have not replied yet: {address: person}."""
     replied = set(meeting.replies.values_list("person_id", flat=True))
+    return {
+        address: person
+        for address, person in notice_recipients(meeting).items()
+        if person.pk not in replied
+    }
+
+
+def send_reply_reminder(meeting, addresses):
+    """Queue the reminder to reply to each of the addresses."""
     context = {
         "meeting": meeting,
         "meeting_url": public_url(meeting.get_absolute_url()),
@@ -224,11 +252,5 @@ def remind_to_reply(meeting):
         render_to_string("advisory_board/email/reply_reminder_subject.txt", context).strip()
     )
     body = render_to_string("advisory_board/email/reply_reminder_message.txt", context)
-    waiting = [
-        address
-        for address, person in notice_recipients(meeting).items()
-        if person.pk not in replied
-    ]
-    for address in waiting:
+    for address in addresses:
         EmailMessage(subject, body, None, [address]).send()
-    return len(waiting)

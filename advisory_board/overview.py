@@ -5,9 +5,9 @@ wait for approval, overdue tasks and members without a login. The admin's start 
 import dataclasses
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
-from .models import Document, Meeting, Membership, Outcome, Person
+from .models import DatePoll, Document, Meeting, Membership, Outcome, Person
 
 
 @dataclasses.dataclass
@@ -74,4 +74,13 @@ def members_without_login():
         .annotate(invited=ExpressionWrapper(Q(user__isnull=False), output_field=BooleanField()))
         .distinct()
         .order_by("last_name", "first_name")
+    )
+
+
+def undecided_date_polls():
+    """Date polls whose date is not chosen yet, with how many people answered: one query."""
+    return (
+        DatePoll.objects.filter(chosen_option__isnull=True)
+        .annotate(answered_count=Count("options__answers__person", distinct=True))
+        .order_by("answer_until", "pk")
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sitzungen/<int:pk>/kalender.ics", views.meeting_calendar, name="meeting_calendar"),
     path("sitzungen/<int:pk>/dokumente.zip", views.meeting_zip, name="zip"),
     path("sitzungen/<int:pk>/sitzungsmappe.pdf", views.meeting_book_download, name="book"),
+    path("termine/<int:pk>/", views.date_poll, name="date_poll"),
     path("dokumente/<int:pk>/", views.document_download, name="document"),
     path("dokumente/<int:pk>/kommentare/", views.minutes_comment, name="minutes_comment"),
     path(

@@ -42,6 +42,7 @@ def staff_dashboard():
         # What the board needs before its next meeting, by the board's own rules.
         "next_meeting": overview.next_meeting(),
         "prepared_meetings": list(overview.prepared_meetings()),
+        "date_polls": list(overview.undecided_date_polls()),
         "minutes": listing(overview.minutes_awaiting_approval()),
         "overdue_tasks": listing(overview.overdue_tasks()),
         "without_login": listing(overview.members_without_login()),

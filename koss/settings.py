@@ -314,6 +314,9 @@ KOSS_FRAGMENT_CACHE_SECONDS = env_int("KOSS_FRAGMENT_CACHE_SECONDS", 300)
 
 # Download records of confidential documents are deleted after this many days (GDPR).
 KOSS_DOWNLOAD_LOG_RETENTION_DAYS = env_int("KOSS_DOWNLOAD_LOG_RETENTION_DAYS", 365)
+# Members who have not replied to a meeting are reminded this many days before it, once, by
+# manage.py send_reply_reminders; 0 switches the automatic reminder off.
+KOSS_REPLY_REMINDER_DAYS = env_int("KOSS_REPLY_REMINDER_DAYS", 0)
 
 # Flash messages live in the session, so they add no cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

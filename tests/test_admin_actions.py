@@ -23,6 +23,8 @@ from django.utils import timezone
 from advisory_board.models import (
     AgendaItem,
     Attendance,
+    DatePoll,
+    DatePollOption,
     Document,
     DownloadLog,
     Meeting,
@@ -30,6 +32,7 @@ from advisory_board.models import (
     Outcome,
     OutcomeStatusChange,
     Person,
+    Reminder,
     Reply,
 )
 from koss.models import Mail
@@ -132,6 +135,7 @@ DELETABLE = {
         user=make_user("adresse@example.org"), email="adresse@example.org"
     ),
     "advisory_board.Board": lambda: make_board("Beirat zum Löschen"),
+    "advisory_board.DatePoll": lambda: a_date_poll(),
     "advisory_board.Document": a_document,
     "advisory_board.DownloadLog": lambda: DownloadLog.objects.create(
         document=a_document(), version=1
@@ -151,6 +155,19 @@ DELETABLE = {
     ),
     "partners.Topic": make_topic,
 }
+
+
+def a_date_poll(board=None):
+    poll = DatePoll.objects.create(
+        board=board or make_board(),
+        title="Termin der 8. Sitzung",
+        answer_until=timezone.localdate() + timezone.timedelta(days=7),
+    )
+    for weeks in (8, 9):
+        DatePollOption.objects.create(
+            poll=poll, starts_at=timezone.now() + timezone.timedelta(weeks=weeks)
+        )
+    return poll
 
 
 def delete_selected(client, model):
@@ -405,6 +422,59 @@ def meeting_remind(client, staff):
     assert response.status_code == 302 and response.url == reverse("admin:index")
     assert [message.to for message in mail.outbox] == [["wartet@example.org"]]
     assert Mail.objects.filter(recipient="wartet@example.org").exists()
+
+
+@view_case("advisory_board_datepoll_results")
+def datepoll_results(client, staff):
+    poll = a_date_poll()
+    person = make_member(poll.board, make_user("antwortet@example.org"))
+    poll.answer(person, {option.pk: "passt" for option in poll.options.all()})
+    response = client.get(reverse("admin:advisory_board_datepoll_results", args=[poll.pk]))
+    assert response.status_code == 200
+    assert str(person) in response.content.decode()
+
+
+@view_case("advisory_board_datepoll_choose")
+def datepoll_choose(client, staff):
+    meeting = a_meeting(number=7, days_ahead=-10)
+    make_member(meeting.board, make_user("mitglied@example.org"))
+    poll = a_date_poll(meeting.board)
+    option = poll.options.last()
+    url = reverse("admin:advisory_board_datepoll_choose", args=[poll.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"termin": option.pk})
+    prepared = Meeting.objects.get(board=meeting.board, number=8)
+    assert response.url == reverse("admin:advisory_board_meeting_change", args=[prepared.pk])
+    assert prepared.starts_at == option.starts_at
+    assert [message.to for message in mail.outbox] == [["mitglied@example.org"]]
+
+
+@view_case("advisory_board_meeting_read_status")
+def meeting_read_status(client, staff):
+    meeting = a_meeting()
+    user = make_user("liest@example.org")
+    make_member(meeting.board, user, last_name="Leserin")
+    document = make_document(meeting, "Einladung", kind="einladung")
+    DownloadLog.objects.record([document], user, via_book=True)
+    url = reverse("admin:advisory_board_meeting_read_status", args=[meeting.pk])
+    content = client.get(url).content.decode()
+    assert "Leserin" in content and "Sitzungsmappe" in content
+
+
+@view_case("advisory_board_meeting_remind_invitation")
+def meeting_remind_invitation(client, staff):
+    meeting = a_meeting(days_ahead=10)
+    make_member(meeting.board, make_user("ungelesen@example.org"))
+    reader = make_user("gelesen@example.org")
+    make_member(meeting.board, reader)
+    document = make_document(meeting, "Einladung", kind="einladung")
+    DownloadLog.objects.record([document], reader)
+    url = reverse("admin:advisory_board_meeting_remind_invitation", args=[meeting.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url)
+    assert response.url == reverse("admin:advisory_board_meeting_read_status", args=[meeting.pk])
+    assert [message.to for message in mail.outbox] == [["ungelesen@example.org"]]
+    assert Reminder.objects.get().kind == Reminder.Kind.INVITATION
 
 
 @view_case("auth_user_password_change")

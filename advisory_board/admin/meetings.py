@@ -29,6 +29,7 @@ from .common import ReadOnlyInline
 from .documents import DocumentInline
 from .notices import MeetingNoticeMixin
 from .outcomes import OutcomeInline, previous_status
+from .polls import ReadStatusMixin
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -60,7 +61,9 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MeetingNoticeMixin, RelevantSearchResultsMixin, admin.ModelAdmin):
+class MeetingAdmin(
+    MeetingNoticeMixin, ReadStatusMixin, RelevantSearchResultsMixin, admin.ModelAdmin
+):
     # The board is a filter, not a column: the list fits 1280 px beside the menu and filters.
     list_display = ["title", "location", "status", "reply_summary"]
     list_filter = ["board", "status"]
@@ -161,6 +164,7 @@ class MeetingAdmin(MeetingNoticeMixin, RelevantSearchResultsMixin, admin.ModelAd
                 view(self.remind_view),
                 name="advisory_board_meeting_remind",
             ),
+            *self.read_status_urls(),
             *super().get_urls(),
         ]
 

@@ -87,12 +87,18 @@ class MeetingNoticeMixin:
         return HttpResponseRedirect(f"{url}?{state.urlencode()}")
 
     def remind_view(self, request, object_id):
-        """Remind the members who have not replied to the next meeting (from the start page)."""
+        """Remind the members who have not replied to the next meeting (from the start page, or
+        from the meeting's page, to which it then returns)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):
             raise PermissionDenied
         meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=object_id)
+        back = HttpResponseRedirect(
+            reverse("admin:advisory_board_meeting_change", args=[meeting.pk])
+            if request.POST.get("zurueck") == "sitzung"
+            else reverse("admin:index")
+        )
         if not (meeting.is_announced and meeting.is_upcoming):
             self.message_user(
                 request,
@@ -100,7 +106,7 @@ class MeetingNoticeMixin:
                 % {"meeting": meeting},
                 messages.WARNING,
             )
-            return HttpResponseRedirect(reverse("admin:index"))
+            return back
         with transaction.atomic():
             count = remind_to_reply(meeting)
         self.message_user(
@@ -115,7 +121,7 @@ class MeetingNoticeMixin:
             % {"meeting": meeting, "count": count},
             messages.SUCCESS if count else messages.INFO,
         )
-        return HttpResponseRedirect(reverse("admin:index"))
+        return back
 
     def confirm_and_publish(self, request, meeting):
         """First a page to confirm what is published and who is told; only what is confirmed

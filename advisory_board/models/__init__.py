@@ -1,8 +1,8 @@
 """The Beirat's models, one module per part of its life, lower parts imported by higher ones:
 people (boards, terms, persons, memberships) < meetings (agenda items) < replies (replies,
 attendance), documents (versions, comments on minutes, downloads) < books (builds of the meeting
-book), and outcomes (decisions and tasks). This package only re-exports, so imports, the app label
-and migrations stay as they are.
+book), outcomes (decisions and tasks), and polls (date polls, reminders, read status). This
+package only re-exports, so imports, the app label and migrations stay as they are.
 """
 
 from .books import BookBuild, BookBuildQuerySet
@@ -37,6 +37,14 @@ from .people import (
     current_member,
     current_person,
 )
+from .polls import (
+    DatePoll,
+    DatePollAnswer,
+    DatePollOption,
+    DatePollQuerySet,
+    Reminder,
+    read_status,
+)
 from .replies import Attendance, AttendanceQuerySet, Reply, ReplyQuerySet
 
 __all__ = [
@@ -52,6 +60,10 @@ __all__ = [
     "BoardQuerySet",
     "BookBuild",
     "BookBuildQuerySet",
+    "DatePoll",
+    "DatePollAnswer",
+    "DatePollOption",
+    "DatePollQuerySet",
     "Document",
     "DocumentQuerySet",
     "DocumentVersion",
@@ -68,9 +80,11 @@ __all__ = [
     "OutcomeStatusChange",
     "Person",
     "PersonQuerySet",
+    "Reminder",
     "Reply",
     "ReplyQuerySet",
     "Term",
     "current_member",
     "current_person",
+    "read_status",
 ]

@@ -211,17 +211,19 @@ class Meeting(Searchable):
             return cls(board=board, number=1)
         return latest.following()
 
-    def following(self):
+    def following(self, starts_at=None):
         """An unsaved meeting after this one: the board's next number, this meeting's place,
-        weekday and time of day, a quarter after the board's latest meeting and in the future."""
+        weekday and time of day, a quarter after the board's latest meeting and in the future;
+        or at `starts_at` (a date found with the members), lasting as long as this one."""
         board_meetings = Meeting.objects.filter(board_id=self.board_id)
         latest = board_meetings.aggregate(number=Max("number"), start=Max("starts_at"))
-        after = max(latest["start"] or self.starts_at, self.starts_at, timezone.now())
-        # Counted in local time, so that a change to or from summer time keeps "14:00 Uhr".
-        start = timezone.localtime(self.starts_at).replace(tzinfo=None)
-        while timezone.make_aware(start) <= after:
-            start += self.INTERVAL
-        starts_at = timezone.make_aware(start)
+        if starts_at is None:
+            after = max(latest["start"] or self.starts_at, self.starts_at, timezone.now())
+            # Counted in local time, so that a change to or from summer time keeps "14:00 Uhr".
+            start = timezone.localtime(self.starts_at).replace(tzinfo=None)
+            while timezone.make_aware(start) <= after:
+                start += self.INTERVAL
+            starts_at = timezone.make_aware(start)
         return Meeting(
             board_id=self.board_id,
             number=(latest["number"] or self.number) + 1,
@@ -232,12 +234,13 @@ class Meeting(Searchable):
         )
 
     @transaction.atomic
-    def prepare_next(self):
-        """Save the following meeting with this meeting's agenda as its standing items: every
-        item, title and explanation, in order; staff delete or change what does not recur."""
+    def prepare_next(self, starts_at=None):
+        """Save the following meeting (at `starts_at`, if given) with this meeting's agenda as its
+        standing items: every item, title and explanation, in order; staff delete or change what
+        does not recur."""
         # Two staff members preparing at once wait for each other instead of taking one number.
         Board.objects.select_for_update().filter(pk=self.board_id).first()
-        meeting = self.following()
+        meeting = self.following(starts_at)
         meeting.save()
         AgendaItem.objects.bulk_create(
             AgendaItem(

@@ -1,4 +1,4 @@
-"""The board's views: pages, files and calendars."""
+"""The board's views: pages, files, calendars and date polls."""
 
 from .calendars import meeting_calendar, personal_calendar, public_calendar
 from .files import document_download, document_version, meeting_book_download, meeting_zip
@@ -10,10 +10,12 @@ from .pages import (
     members_area,
     minutes_comment,
 )
+from .polls import date_poll
 
 __all__ = [
     "board_index",
     "calendar_token",
+    "date_poll",
     "document_download",
     "document_version",
     "meeting_book_download",
