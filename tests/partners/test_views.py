@@ -259,7 +259,7 @@ class TestQueryCounts:
     @pytest.mark.parametrize("number", [5, 100])
     def test_detail_page(self, client, django_assert_num_queries, number):
         parent = self.build(number)
-        with django_assert_num_queries(6 + GENERATION_READ):
+        with django_assert_num_queries(5 + GENERATION_READ):
             # The partner with region and parent, its topics, its children, its news, the
-            # districts it works in, the glossary's terms.
+            # districts it works in (the glossary's terms only with a text on the cooperation).
             client.get(parent.get_absolute_url())
