@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
@@ -18,14 +20,85 @@ from django_tasks_db.models import DBTaskResult
 from .core.admin import ProseEditorAdminMixin
 from .core.rights import GRANT_REFUSAL, REFUSAL, outranks, rights_beyond
 from .mail import deliver
-from .models import Mail, Page, TaskResult
+from .models import Mail, Page, TaskResult, Term
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    title = _("Sprache")
+    parameter_name = "sprache"
+
+    def lookups(self, request, model_admin):
+        return [("leicht", _("Leichte Sprache")), ("standard", _("Standardsprache"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "leicht":
+            return queryset.filter(slug__in=Page.EASY_READ_SLUGS)
+        if self.value() == "standard":
+            return queryset.exclude(slug__in=Page.EASY_READ_SLUGS)
+        return queryset
 
 
 @admin.register(Page)
 class PageAdmin(ProseEditorAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "slug", "updated_at"]
+    list_display = ["title", "slug", "checked", "updated_at"]
+    list_filter = [LanguageFilter]
     search_fields = ["title", "body"]
-    readonly_fields = ["updated_at"]
+    readonly_fields = ["updated_at", "easy_read_hints"]
+    TEXT_FIELDS = ["slug", "title", "lead", "body"]
+    CHECK_FIELDS = ["checked_by", "checked_on"]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.is_easy_read:
+            return [*self.TEXT_FIELDS, "easy_read_hints", *self.CHECK_FIELDS, "updated_at"]
+        return [*self.TEXT_FIELDS, "updated_at"]
+
+    @admin.display(description=_("Geprüft von der Zielgruppe"))
+    def checked(self, page):
+        if not page.is_easy_read:
+            return "–"
+        if page.is_checked:
+            return gettext("ja, am %(date)s") % {"date": date_format(page.checked_on)}
+        return gettext("noch nicht")
+
+    @admin.display(description=_("Hinweise zur Leichten Sprache"))
+    def easy_read_hints(self, page):
+        warnings = page.easy_read_warnings()
+        if not warnings:
+            return gettext("Keine Hinweise: alle Sätze sind kurz, lange Wörter sind getrennt.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((warning.message,) for warning in warnings)),
+        )
+
+    def save_model(self, request, obj, form, change):
+        if any(name in form.changed_data for name in self.CHECK_FIELDS):
+            # A check recorded in this save is a check of the text as saved now.
+            obj.record_check(obj.checked_by, obj.checked_on)
+        super().save_model(request, obj, form, change)
+        if not obj.is_easy_read:
+            return
+        text_changed = any(name in form.changed_data for name in self.TEXT_FIELDS)
+        if text_changed and not obj.is_checked:
+            self.message_user(
+                request,
+                gettext(
+                    "Die Seite gilt als „noch nicht von Prüferinnen und Prüfern gelesen“, bis Sie "
+                    "eine neue Prüfung eintragen."
+                ),
+                messages.INFO,
+            )
+        warnings = obj.easy_read_warnings()
+        if warnings:
+            self.message_user(
+                request,
+                ngettext(
+                    "Gespeichert, mit %(count)d Hinweis zur Leichten Sprache: %(first)s",
+                    "Gespeichert, mit %(count)d Hinweisen zur Leichten Sprache, zuerst: %(first)s",
+                    len(warnings),
+                )
+                % {"count": len(warnings), "first": warnings[0].message},
+                messages.WARNING,
+            )
 
     def has_add_permission(self, request):
         # The pages are fixed by the site's address map; staff edit their text.
@@ -33,6 +106,16 @@ class PageAdmin(ProseEditorAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_published", "updated_at"]
+    list_filter = ["is_published"]
+    search_fields = ["name", "forms", "explanation"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "forms", "explanation", "is_published", "updated_at"]
+    readonly_fields = ["updated_at"]
 
 
 class RecordAdmin(admin.ModelAdmin):

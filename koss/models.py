@@ -1,3 +1,4 @@
+import hashlib
 import re
 
 from django.db import models
@@ -6,7 +7,11 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from .core.collation import GERMAN
+from .core.querysets import PublishableQuerySet
 from .core.richtext import RichTextField
+from .core.richtext import sanitize as sanitize_rich_text
+from .easy_read import check_easy_read
 
 
 class Page(models.Model):
@@ -18,6 +23,11 @@ class Page(models.Model):
         IMPRINT = "impressum", _("Impressum")
         PRIVACY = "datenschutz", _("Datenschutz")
         ACCESSIBILITY = "barrierefreiheit", _("Barrierefreiheit")
+        EASY_READ = "leichte-sprache", _("Leichte Sprache: Start")
+        EASY_READ_KOSS = "leichte-sprache-koss", _("Leichte Sprache: Was ist KOSS?")
+        EASY_READ_BOARD = "leichte-sprache-beirat", _("Leichte Sprache: Der Beirat")
+        EASY_READ_SITE = "leichte-sprache-webseite", _("Leichte Sprache: Diese Internet·seite")
+        EASY_READ_CONTACT = "leichte-sprache-kontakt", _("Leichte Sprache: Kontakt")
 
     URL_NAMES = {
         Slug.ABOUT: "about",
@@ -25,7 +35,20 @@ class Page(models.Model):
         Slug.IMPRINT: "imprint",
         Slug.PRIVACY: "privacy",
         Slug.ACCESSIBILITY: "accessibility",
+        Slug.EASY_READ: "easy_read:index",
+        Slug.EASY_READ_KOSS: "easy_read:koss",
+        Slug.EASY_READ_BOARD: "easy_read:board",
+        Slug.EASY_READ_SITE: "easy_read:site",
+        Slug.EASY_READ_CONTACT: "easy_read:contact",
     }
+    # The section in Leichte Sprache: its start page first, then its pages in reading order.
+    EASY_READ_SLUGS = [
+        Slug.EASY_READ,
+        Slug.EASY_READ_KOSS,
+        Slug.EASY_READ_BOARD,
+        Slug.EASY_READ_SITE,
+        Slug.EASY_READ_CONTACT,
+    ]
 
     slug = models.CharField(_("Seite"), max_length=30, choices=Slug, unique=True)
     title = models.CharField(_("Überschrift"), max_length=200)
@@ -34,6 +57,25 @@ class Page(models.Model):
     )
     body = RichTextField(_("Text"))
     updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+    # Pages in Leichte Sprache: readers of the target group check them (DIN SPEC 33429).
+    checked_by = models.CharField(
+        _("geprüft von"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Nur Leichte Sprache: Wer den Text aus der Ziel·gruppe geprüft hat, z. B. die "
+            "Prüf·gruppe eines Büros für Leichte Sprache. Eine spätere Änderung des Textes hebt "
+            "die Prüfung auf."
+        ),
+    )
+    checked_on = models.DateField(
+        _("geprüft am"),
+        null=True,
+        blank=True,
+        help_text=_("Nur Leichte Sprache: Wann die Prüferinnen und Prüfer den Text gelesen haben."),
+    )
+    # The fingerprint of the text they read: a page counts as checked while its text is that one.
+    checked_text = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Seite")
@@ -43,8 +85,43 @@ class Page(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.body = sanitize_rich_text(self.body or "")
+        if not (self.checked_by and self.checked_on):
+            self.checked_by, self.checked_on, self.checked_text = "", None, ""
+        elif not self.checked_text:
+            # A check recorded now is a check of the text as it is now.
+            self.checked_text = self.fingerprint()
+        elif self.checked_text != self.fingerprint():
+            # The text changed after the check: the readers have not read this one.
+            self.checked_by, self.checked_on, self.checked_text = "", None, ""
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *CHECK_FIELDS}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(self.URL_NAMES[self.slug])
+
+    def record_check(self, by, on):
+        """Record that readers of the target group checked the text as it is now."""
+        self.checked_by, self.checked_on, self.checked_text = by, on, ""
+
+    def fingerprint(self):
+        text = "\x00".join([self.title, self.lead, self.body])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def is_easy_read(self):
+        return self.slug in self.EASY_READ_SLUGS
+
+    @property
+    def is_checked(self):
+        """Whether readers of the target group checked the text as it is."""
+        return bool(self.checked_text) and self.checked_text == self.fingerprint()
+
+    def easy_read_warnings(self):
+        """What breaks the rules of Leichte Sprache a machine can check (koss.easy_read)."""
+        return check_easy_read(self.title, self.lead, self.body)
 
     @property
     def text(self):
@@ -65,6 +142,9 @@ class Page(models.Model):
             for description, pattern in REQUIRED_PARTS.get(self.slug, [])
             if not re.search(pattern, text, re.IGNORECASE)
         ]
+
+
+CHECK_FIELDS = ["checked_by", "checked_on", "checked_text"]
 
 
 # Phrases of the first content (koss/migrations/0002_initial_pages.py) that stand for text the
@@ -95,6 +175,68 @@ REQUIRED_PARTS = {
         (_("die Anschrift der Durchsetzungsstelle"), _ADDRESS),
     ],
 }
+
+
+class TermQuerySet(PublishableQuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Term(models.Model):
+    """A word of the field explained in the glossary (/glossar/); its first use on a page links
+    to the explanation (koss.glossary)."""
+
+    name = models.CharField(
+        _("Begriff"),
+        max_length=100,
+        unique=True,
+        db_collation=GERMAN,
+        help_text=_("Wie der Begriff im Wörterbuch steht, z. B. „Beirat“ oder „freie Träger“."),
+    )
+    slug = models.SlugField(
+        _("Kurzname in der Adresse"),
+        max_length=100,
+        unique=True,
+        help_text=_("Der Anker in der Adresse der Erklärung (/glossar/#kurzname)."),
+    )
+    forms = models.TextField(
+        _("weitere Wortformen"),
+        blank=True,
+        help_text=_(
+            "Eine Form je Zeile, deren Schreibung vom Begriff abweicht, z. B. „Beiräte“ oder "
+            "„Kreisligen“. Endungen wie „Beirats“, „Planungsregionen“ oder „freien Trägern“ "
+            "werden von selbst erkannt."
+        ),
+    )
+    explanation = models.TextField(
+        _("Erklärung"),
+        help_text=_("In wenigen Sätzen, ohne Fachwörter. Leerzeilen trennen Absätze."),
+    )
+    is_published = models.BooleanField(
+        _("veröffentlicht"),
+        default=False,
+        help_text=_("Nur veröffentlichte Begriffe stehen im Glossar und werden verlinkt."),
+    )
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Begriff des Glossars")
+        verbose_name_plural = _("Glossar")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('glossary')}#{self.slug}"
+
+    @property
+    def written_forms(self):
+        """The name and the forms staff listed, each once."""
+        forms = [self.name, *(line.strip() for line in self.forms.splitlines())]
+        return list(dict.fromkeys(form for form in forms if form))
 
 
 class Mail(models.Model):

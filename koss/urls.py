@@ -24,6 +24,15 @@ admin.site.i18n_javascript = JavaScriptCatalog.as_view(
 # The start page shows the Redaktion what waits for them (templates/admin/index.html).
 admin.site.index = with_staff_dashboard(admin.site.index)
 
+# The section in Leichte Sprache: a start page and four pages, edited as Page.
+easy_read_urls = [
+    path("", views.easy_read, {"slug": "leichte-sprache"}, name="index"),
+    path("koss/", views.easy_read, {"slug": "leichte-sprache-koss"}, name="koss"),
+    path("beirat/", views.easy_read, {"slug": "leichte-sprache-beirat"}, name="board"),
+    path("diese-seite/", views.easy_read, {"slug": "leichte-sprache-webseite"}, name="site"),
+    path("kontakt/", views.easy_read, {"slug": "leichte-sprache-kontakt"}, name="contact"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("partner/", include("partners.urls")),
@@ -36,6 +45,8 @@ urlpatterns = [
     path("impressum/", views.page, {"slug": "impressum"}, name="imprint"),
     path("datenschutz/", views.page, {"slug": "datenschutz"}, name="privacy"),
     path("barrierefreiheit/", views.page, {"slug": "barrierefreiheit"}, name="accessibility"),
+    path("leichte-sprache/", include((easy_read_urls, "easy_read"))),
+    path("glossar/", views.glossary, name="glossary"),
     # Addresses are managed by the Redaktion; members see theirs and cannot add any.
     path("konto/email/", accounts.email_addresses, name="account_email"),
     path("konto/", include("allauth.urls")),

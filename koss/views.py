@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.db.models import Min
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from .core.cache import public_page
 from .core.links import public_url
 from .core.search import SOURCES as search_sources
 from .core.search import search as run_search
-from .models import Page
+from .models import Page, Term
 
 HOME_NEWS = 3
 HOME_EVENTS = 3
@@ -73,6 +73,30 @@ def home(request):
 @public_page
 def page(request, slug):
     return render(request, "pages/page.html", {"page": get_object_or_404(Page, slug=slug)})
+
+
+@public_page
+def easy_read(request, slug):
+    """A page of the section in Leichte Sprache, with the way to its other pages."""
+    section = Page.objects.filter(slug__in=Page.EASY_READ_SLUGS)
+    pages = {page.slug: page for page in section}
+    page = pages.get(slug)
+    if page is None:
+        raise Http404
+    return render(
+        request,
+        "pages/easy_read.html",
+        {
+            "page": page,
+            "section": [pages[slug] for slug in Page.EASY_READ_SLUGS[1:] if slug in pages],
+            "start": pages.get(Page.Slug.EASY_READ),
+        },
+    )
+
+
+@public_page
+def glossary(request):
+    return render(request, "pages/glossary.html", {"terms": Term.objects.visible_to(request.user)})
 
 
 class SearchForm(forms.Form):

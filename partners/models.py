@@ -332,6 +332,16 @@ class Partner(Searchable):
         short_name = self.distinct_short_name
         return f"{self.name} ({short_name})" if short_name else self.name
 
+    def working_districts(self):
+        """The districts the partner works in: its seat's and those of its Tätigkeitsgebiet, in
+        German alphabetical order (none for a statewide or nationwide seat without any)."""
+        return (
+            Region.objects.districts()
+            .filter(Q(pk=self.region_id) | Q(active_partners=self))
+            .distinct()
+            .order_by("name")
+        )
+
     def default_districts(self):
         """A planning community works in the districts of its planning region; other partners
         need no districts beyond their seat."""

@@ -107,6 +107,7 @@ def partner_detail(request, slug):
             "preview": preview,
             "parent": parent,
             "children": partner.children.visible_to(request.user).select_related("region"),
+            "districts": partner.working_districts(),
         },
     )
 

@@ -35,7 +35,7 @@ from advisory_board.models import (
     Reminder,
     Reply,
 )
-from koss.models import Mail
+from koss.models import Mail, Term
 from news.models import Article
 from partners.models import Partner, Region
 
@@ -147,6 +147,9 @@ DELETABLE = {
     "advisory_board.Person": lambda: Person.objects.create(first_name="Lea", last_name="Löschen"),
     "auth.Group": lambda: Group.objects.create(name="Gruppe zum Löschen"),
     "auth.User": lambda: make_user("geht@example.org"),
+    "koss.Term": lambda: Term.objects.create(
+        name="Begriff zum Löschen", slug="begriff-zum-loeschen", explanation="Weg."
+    ),
     "mfa.Authenticator": an_authenticator,
     "news.Article": make_article,
     "partners.Partner": make_partner,

@@ -14,6 +14,8 @@ NAVIGATION = [
     ("board", "advisory_board:index", True),
     ("about", "about", False),
     ("contact", "contact", False),
+    # In the small bar above the brand, not in the main navigation.
+    ("easy_read", "easy_read:index", True),
 ]
 
 

@@ -23,6 +23,10 @@ PUBLIC_PAGES = [
     "/impressum/",
     "/datenschutz/",
     "/barrierefreiheit/",
+    "/leichte-sprache/",
+    "/leichte-sprache/koss/",
+    "/leichte-sprache/kontakt/",
+    "/glossar/",
     "/aktuelles/",
     "/aktuelles/?year=abcd",
     "/aktuelles/?kind=pressemitteilung",
@@ -83,6 +87,8 @@ def test_public_page_has_no_axe_violations_and_no_cookies_or_foreign_requests(
         "/partner/?region=nordhausen&kind=planungsgemeinschaft",
         "/partner/liga-thueringen/",
         "/ueber-uns/",
+        "/leichte-sprache/",
+        "/glossar/",
     ],
 )
 def test_layout_holds_at_320_px(live_server, phone_page, demo_content, path):

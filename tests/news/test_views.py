@@ -171,6 +171,6 @@ class TestQueryCounts:
             Attachment.objects.create(
                 article=article, title=f"Datei {index}", file=ContentFile(b"%PDF-1.4", name="a.pdf")
             )
-        # The article, its attachments, its partners, its meetings.
-        with django_assert_num_queries(4 + GENERATION_READ):
+        # The article, its attachments, its partners, its meetings, the glossary's terms.
+        with django_assert_num_queries(5 + GENERATION_READ):
             client.get(article.get_absolute_url())

@@ -203,6 +203,41 @@ class TestPagination:
         assertContains(response, 'href="?level=land&amp;page=3#ergebnisse"')
 
 
+class TestWorkingDistricts:
+    """A partner's page names the districts it works in: its seat's and its Tätigkeitsgebiet,
+    in German order."""
+
+    def test_seat_and_districts_in_german_order(self, client):
+        partner = make_partner(region=region("suhl"))
+        partner.districts.set([region("soemmerda"), region("altenburger-land")])
+        response = client.get(partner.get_absolute_url())
+        facts = response.content.decode()
+        names = ["Altenburger Land", "Sömmerda", "Suhl"]
+        listed = facts[facts.index("Tätig in") : facts.index("</dd>", facts.index("Tätig in"))]
+        assert [name for name in names if name in listed] == names
+        assert listed.index("Altenburger Land") < listed.index("Sömmerda") < listed.index("Suhl")
+        assertContains(response, '<a href="/partner/?region=soemmerda">Sömmerda</a>')
+
+    def test_a_planning_community_lists_its_planning_region(self, client):
+        community = make_partner(
+            "Regionale Planungsgemeinschaft Nordthüringen",
+            kind=Partner.Kind.PLANNING_COMMUNITY,
+            region=region("nordhausen"),
+        )
+        community.districts.set(community.default_districts())
+        content = client.get(community.get_absolute_url()).content.decode()
+        listed = content[
+            content.index("Tätig in") : content.index("</dd>", content.index("Tätig in"))
+        ]
+        for name in ("Eichsfeld", "Kyffhäuserkreis", "Nordhausen", "Unstrut-Hainich-Kreis"):
+            assert f">{name}</a>" in listed
+        assert "Erfurt" not in listed
+
+    def test_a_statewide_partner_works_in_all_of_thueringen(self, client):
+        partner = make_partner()
+        assertContains(client.get(partner.get_absolute_url()), "In ganz Thüringen")
+
+
 class TestQueryCounts:
     """Pages must not issue a query per partner: the count is the same for 5 and 100 partners."""
 
@@ -224,6 +259,7 @@ class TestQueryCounts:
     @pytest.mark.parametrize("number", [5, 100])
     def test_detail_page(self, client, django_assert_num_queries, number):
         parent = self.build(number)
-        with django_assert_num_queries(4 + GENERATION_READ):
-            # The partner with region and parent, its topics, its children, its news.
+        with django_assert_num_queries(5 + GENERATION_READ):
+            # The partner with region and parent, its topics, its children, its news, the
+            # districts it works in (the glossary's terms only with a text on the cooperation).
             client.get(parent.get_absolute_url())

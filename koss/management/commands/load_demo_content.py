@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import advisory_board.demo
+import koss.demo
 import news.demo
 import partners.demo
 from koss.core.cache import start_new_generation
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             group = self.ensure_editorial_group()
             self.load_accounts(group)
             self.report(advisory_board.demo.load_demo_content())
+            self.report(koss.demo.load_demo_content())
         start_new_generation()
         self.print_summary()
 
