@@ -1,7 +1,7 @@
 """The Beirat's models, one module per part of its life, lower parts imported by higher ones:
 people (boards, terms, persons, memberships) < meetings (agenda items) < replies (replies,
 attendance), documents (versions, comments on minutes, downloads) < books (builds of the meeting
-book), and outcomes (decisions and tasks). This package only re-exports, so imports, the app label
+book), outcomes (decisions and tasks) < votes (written votes between meetings). This package only re-exports, so imports, the app label
 and migrations stay as they are.
 """
 
@@ -36,6 +36,7 @@ from .people import (
     current_person,
 )
 from .replies import Attendance, AttendanceQuerySet, Reply, ReplyQuerySet
+from .votes import Ballot, VoteDocument, WrittenVote, WrittenVoteQuerySet
 
 __all__ = [
     "NUMBER_OR_DATE",
@@ -45,6 +46,7 @@ __all__ = [
     "Attendance",
     "AttendanceQuerySet",
     "Audience",
+    "Ballot",
     "Board",
     "BoardQuerySet",
     "BookBuild",
@@ -67,6 +69,9 @@ __all__ = [
     "Reply",
     "ReplyQuerySet",
     "Term",
+    "VoteDocument",
+    "WrittenVote",
+    "WrittenVoteQuerySet",
     "current_member",
     "current_person",
 ]

@@ -1,4 +1,4 @@
-"""The board's views: pages, files and calendars."""
+"""The board's views: pages, files, calendars and written votes."""
 
 from .calendars import meeting_calendar, personal_calendar, public_calendar
 from .files import document_download, document_version, meeting_book_download, meeting_zip
@@ -10,6 +10,7 @@ from .pages import (
     members_area,
     minutes_comment,
 )
+from .votes import vote_cast, vote_detail, vote_document
 
 __all__ = [
     "board_index",
@@ -25,4 +26,7 @@ __all__ = [
     "minutes_comment",
     "personal_calendar",
     "public_calendar",
+    "vote_cast",
+    "vote_detail",
+    "vote_document",
 ]
