@@ -16,6 +16,11 @@
   the files in `views/files.py`, `archives.py` (the ZIP) and `meeting_book.py` (the book, its
   builds in `models/books.py`), both stored through `koss.core.storage.BuiltFiles`.
 - What a meeting decides: `models/outcomes.py`, `admin/outcomes.py`.
+- What the board decides in writing between meetings (Umlaufbeschluss): `models/votes.py` (the
+  vote, its ballots and documents, the one rule `WrittenVote.objects.visible_to(user)`),
+  `admin/votes.py`, `views/votes.py`, the mails and the steps that send them in `emails.py`,
+  `manage.py close_written_votes`, and the open votes of the members' area through
+  `templatetags/written_votes.py`.
 - Around it: `calendars.py` and `views/calendars.py` (iCalendar), `search.py` (what the site
   search finds), `sitemaps.py`, `overview.py` (what the staff dashboard shows of the board),
   `demo.py` (the demo content).

@@ -20,7 +20,7 @@ from koss.core.links import mail_subject, public_url
 from koss.core.rights import check_may_manage
 
 from .calendars import meetings_calendar
-from .models import Meeting, Membership, Person, Reply
+from .models import Meeting, Membership, Person, Reply, WrittenVote
 
 
 def invite_person(request, person):
@@ -254,3 +254,82 @@ def send_reply_reminder(meeting, addresses):
     body = render_to_string("advisory_board/email/reply_reminder_message.txt", context)
     for address in addresses:
         EmailMessage(subject, body, None, [address]).send()
+
+
+# --- Written votes -------------------------------------------------------------------------------
+# The steps of a written vote (models/votes.py) with their mails, each queued in the step's
+# transaction: whoever starts, casts or closes calls these.
+
+
+def start_vote(vote):
+    """Open the vote and mail every current member the link; False if it ran already."""
+    return vote.start(notify_vote_started)
+
+
+def cast_vote(vote, person, choice, **kwargs):
+    """The person's vote (WrittenVote.cast); the result mail if it was the last one missing."""
+    return vote.cast(person, choice, on_close=notify_vote_result, **kwargs)
+
+
+def close_due_votes(now=None):
+    """Count the votes whose deadline has passed and mail their results; how many."""
+    return WrittenVote.close_due(notify_vote_result, now)
+
+
+def remind_due_votes(now=None):
+    """Remind, once per vote, those who have not voted two days before the deadline."""
+    return WrittenVote.remind_due(remind_to_vote, now)
+
+
+def vote_recipients(vote, now=None):
+    """The board's current members with an active login and an address, one each per address,
+    ordered by name: whom the mails of a written vote reach (as a meeting's notices)."""
+    day = timezone.localdate(now or timezone.now())
+    memberships = (
+        Membership.objects.current(on=day)
+        .filter(board_id=vote.board_id, person__user__is_active=True)
+        .select_related("person__user")
+        .order_by("person__last_name", "person__first_name")
+    )
+    recipients = {}
+    for membership in memberships:
+        person = membership.person
+        address = (person.email or person.user.email).lower()
+        if address:
+            recipients.setdefault(address, person)
+    return recipients
+
+
+def send_vote_mail(vote, template, recipients, **context):
+    """One mail per address from templates/advisory_board/votes/email/<template>_*.txt."""
+    context |= {
+        "vote": vote,
+        "vote_url": public_url(vote.get_absolute_url()),
+        "site_url": public_url(""),
+    }
+    subject = mail_subject(
+        render_to_string(f"advisory_board/votes/email/{template}_subject.txt", context).strip()
+    )
+    body = render_to_string(f"advisory_board/votes/email/{template}_message.txt", context)
+    for address in recipients:
+        EmailMessage(subject, body, None, [address]).send()
+    return len(recipients)
+
+
+def notify_vote_started(vote):
+    """The call to vote, to every current member; how many mails are queued."""
+    return send_vote_mail(vote, "started", vote_recipients(vote))
+
+
+def remind_to_vote(vote, now=None):
+    """A reminder to each current member who has not voted yet; how many are queued."""
+    voted = set(vote.current_ballots().values_list("person_id", flat=True))
+    waiting = [
+        address for address, person in vote_recipients(vote, now).items() if person.pk not in voted
+    ]
+    return send_vote_mail(vote, "reminder", waiting)
+
+
+def notify_vote_result(vote):
+    """The result, to every current member; how many mails are queued."""
+    return send_vote_mail(vote, "result", vote_recipients(vote, vote.closed_at))

@@ -23,4 +23,11 @@ urlpatterns = [
         views.document_version,
         name="document_version",
     ),
+    path("umlaufbeschluesse/<int:pk>/", views.vote_detail, name="vote"),
+    path("umlaufbeschluesse/<int:pk>/stimme/", views.vote_cast, name="vote_cast"),
+    path(
+        "umlaufbeschluesse/<int:pk>/unterlagen/<int:doc>/",
+        views.vote_document,
+        name="vote_document",
+    ),
 ]

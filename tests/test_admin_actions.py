@@ -20,6 +20,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from advisory_board.emails import cast_vote
 from advisory_board.models import (
     AgendaItem,
     Attendance,
@@ -34,6 +35,7 @@ from advisory_board.models import (
     Person,
     Reminder,
     Reply,
+    WrittenVote,
 )
 from koss.models import Mail, Term
 from news.models import Article
@@ -144,6 +146,7 @@ DELETABLE = {
     "advisory_board.Membership": lambda: make_member(make_board()).memberships.get(),
     "advisory_board.MinutesComment": a_comment,
     "advisory_board.Outcome": lambda: Outcome.objects.create(meeting=a_meeting(), text="Weg"),
+    "advisory_board.WrittenVote": lambda: a_vote(started=False),
     "advisory_board.Person": lambda: Person.objects.create(first_name="Lea", last_name="Löschen"),
     "auth.Group": lambda: Group.objects.create(name="Gruppe zum Löschen"),
     "auth.User": lambda: make_user("geht@example.org"),
@@ -171,6 +174,15 @@ def a_date_poll(board=None):
             poll=poll, starts_at=timezone.now() + timezone.timedelta(weeks=weeks)
         )
     return poll
+def a_vote(started=True, **fields):
+    vote = WrittenVote.objects.create(
+        board=make_board(),
+        title="Umlauf",
+        motion="Der Beirat beschließt.",
+        started_at=timezone.now() if started else None,
+        **fields,
+    )
+    return vote
 
 
 def delete_selected(client, model):
@@ -331,6 +343,18 @@ def publish_now(client, staff):
     assert_back_to_the_list(run_action(client, Article, "publish_now", [draft]), Article)
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
+
+
+@case("advisory_board.WrittenVote", "publish_results")
+def publish_results(client, staff):
+    counted = a_vote()
+    cast_vote(counted, make_member(counted.board), "ja")  # the only member: counted at once
+    running = a_vote()
+    make_member(running.board)
+    response = run_action(client, WrittenVote, "publish_results", [counted, running])
+    assert_back_to_the_list(response, WrittenVote)
+    assert WrittenVote.objects.get(pk=counted.pk).is_published
+    assert WrittenVote.objects.get(pk=running.pk).published_at is None
 
 
 @case("partners.Partner", "publish")

@@ -1,8 +1,9 @@
 """The Beirat's models, one module per part of its life, lower parts imported by higher ones:
 people (boards, terms, persons, memberships) < meetings (agenda items) < replies (replies,
 attendance), documents (versions, comments on minutes, downloads) < books (builds of the meeting
-book), outcomes (decisions and tasks), and polls (date polls, reminders, read status). This
-package only re-exports, so imports, the app label and migrations stay as they are.
+book), outcomes (decisions and tasks) < votes (written votes between meetings), and polls (date
+polls, reminders, read status). This package only re-exports, so imports, the app label and
+migrations stay as they are.
 """
 
 from .books import BookBuild, BookBuildQuerySet
@@ -46,6 +47,7 @@ from .polls import (
     read_status,
 )
 from .replies import Attendance, AttendanceQuerySet, Reply, ReplyQuerySet
+from .votes import Ballot, VoteDocument, WrittenVote, WrittenVoteQuerySet
 
 __all__ = [
     "NUMBER_OR_DATE",
@@ -56,6 +58,7 @@ __all__ = [
     "Attendance",
     "AttendanceQuerySet",
     "Audience",
+    "Ballot",
     "Board",
     "BoardQuerySet",
     "BookBuild",
@@ -84,6 +87,9 @@ __all__ = [
     "Reply",
     "ReplyQuerySet",
     "Term",
+    "VoteDocument",
+    "WrittenVote",
+    "WrittenVoteQuerySet",
     "current_member",
     "current_person",
     "read_status",

@@ -46,7 +46,12 @@ class OutcomeQuerySet(models.QuerySet):
     def for_list(self):
         """With everything a list shows, in one query."""
         return self.select_related(
-            "meeting", "agenda_item", "responsible_person", "responsible_partner"
+            "meeting",
+            "agenda_item",
+            "responsible_person",
+            "responsible_partner",
+            # The written vote a decision comes from (models/votes.py), if any.
+            "written_vote",
         )
 
     def put_on_agenda(self, meeting):

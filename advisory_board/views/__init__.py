@@ -1,4 +1,4 @@
-"""The board's views: pages, files, calendars and date polls."""
+"""The board's views: pages, files, calendars, date polls and written votes."""
 
 from .calendars import meeting_calendar, personal_calendar, public_calendar
 from .files import document_download, document_version, meeting_book_download, meeting_zip
@@ -11,6 +11,7 @@ from .pages import (
     minutes_comment,
 )
 from .polls import date_poll
+from .votes import vote_cast, vote_detail, vote_document
 
 __all__ = [
     "board_index",
@@ -27,4 +28,7 @@ __all__ = [
     "minutes_comment",
     "personal_calendar",
     "public_calendar",
+    "vote_cast",
+    "vote_detail",
+    "vote_document",
 ]
