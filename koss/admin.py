@@ -16,13 +16,14 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from .core.admin import ProseEditorAdminMixin
+from .core.history import HistoryAdmin
 from .core.rights import GRANT_REFUSAL, REFUSAL, outranks, rights_beyond
 from .mail import deliver
 from .models import Mail, Page, TaskResult
 
 
 @admin.register(Page)
-class PageAdmin(ProseEditorAdminMixin, admin.ModelAdmin):
+class PageAdmin(ProseEditorAdminMixin, HistoryAdmin):
     list_display = ["title", "slug", "updated_at"]
     search_fields = ["title", "body"]
     readonly_fields = ["updated_at"]

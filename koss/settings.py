@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_prose_editor",
+    "reversion",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -314,6 +315,8 @@ KOSS_FRAGMENT_CACHE_SECONDS = env_int("KOSS_FRAGMENT_CACHE_SECONDS", 300)
 
 # Download records of confidential documents are deleted after this many days (GDPR).
 KOSS_DOWNLOAD_LOG_RETENTION_DAYS = env_int("KOSS_DOWNLOAD_LOG_RETENTION_DAYS", 365)
+# Versions of content in the admin's history older than this are deleted by prune_history.
+KOSS_HISTORY_DAYS = env_int("KOSS_HISTORY_DAYS", 730)
 
 # Flash messages live in the session, so they add no cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
