@@ -18,6 +18,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from .core.admin import ProseEditorAdminMixin
+from .core.history import HistoryAdmin
 from .core.rights import GRANT_REFUSAL, REFUSAL, outranks, rights_beyond
 from .mail import deliver
 from .models import Mail, Page, TaskResult, Term
@@ -39,7 +40,7 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Page)
-class PageAdmin(ProseEditorAdminMixin, admin.ModelAdmin):
+class PageAdmin(ProseEditorAdminMixin, HistoryAdmin):
     list_display = ["title", "slug", "checked", "updated_at"]
     list_filter = [LanguageFilter]
     search_fields = ["title", "body"]

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_prose_editor",
+    "reversion",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -317,6 +318,8 @@ KOSS_DOWNLOAD_LOG_RETENTION_DAYS = env_int("KOSS_DOWNLOAD_LOG_RETENTION_DAYS", 3
 # Members who have not replied to a meeting are reminded this many days before it, once, by
 # manage.py send_reply_reminders; 0 switches the automatic reminder off.
 KOSS_REPLY_REMINDER_DAYS = env_int("KOSS_REPLY_REMINDER_DAYS", 0)
+# Versions of content in the admin's history older than this are deleted by prune_history.
+KOSS_HISTORY_DAYS = env_int("KOSS_HISTORY_DAYS", 730)
 
 # Flash messages live in the session, so they add no cookie of their own.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

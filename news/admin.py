@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, ProseEditorAdminMixin
+from koss.core.history import HistoryAdmin, record_history
 
 from .models import Article, Attachment
 
@@ -19,8 +20,9 @@ class AttachmentInline(CheckedFileLinksMixin, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    GermanSlugAdminMixin, CheckedFileLinksMixin, ProseEditorAdminMixin, admin.ModelAdmin
+    GermanSlugAdminMixin, CheckedFileLinksMixin, ProseEditorAdminMixin, HistoryAdmin
 ):
+    history_follow = ["attachments"]
     file_urls = {"image": lambda file: reverse("news:image", args=[file.instance.slug])}
     list_display = ["title", "kind", "state", "publish_at", "starts_at", "updated_at"]
     list_filter = ["status", "kind", "publish_at"]
@@ -66,7 +68,11 @@ class ArticleAdmin(
 
     @admin.action(description=_("Ausgewählte Beiträge jetzt veröffentlichen"))
     def publish_now(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
         count = queryset.update(status=Article.Status.PUBLISHED, publish_at=timezone.now())
+        record_history(
+            Article.objects.filter(pk__in=selected), request.user, _("Jetzt veröffentlicht.")
+        )
         self.message_user(
             request,
             ngettext("%d Beitrag veröffentlicht.", "%d Beiträge veröffentlicht.", count) % count,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, RelevantSearchResultsMixin
+from koss.core.history import HistoryAdmin, record_history
 
 from .models import Partner, Region, Topic
 
@@ -26,7 +27,7 @@ class TopicAdmin(GermanSlugAdminMixin, admin.ModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(
-    RelevantSearchResultsMixin, GermanSlugAdminMixin, CheckedFileLinksMixin, admin.ModelAdmin
+    RelevantSearchResultsMixin, GermanSlugAdminMixin, CheckedFileLinksMixin, HistoryAdmin
 ):
     file_urls = {"logo": lambda file: reverse("partners:logo", args=[file.instance.slug])}
     # Chosen to fit 1280 px beside the filters; "geändert" is in each partner's history.
@@ -63,7 +64,9 @@ class PartnerAdmin(
 
     @admin.action(description=_("Ausgewählte Partner veröffentlichen"))
     def publish(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
         count = queryset.update(is_published=True)
+        record_history(Partner.objects.filter(pk__in=selected), request.user, _("Veröffentlicht."))
         self.message_user(
             request,
             ngettext("%d Partner veröffentlicht.", "%d Partner veröffentlicht.", count) % count,
@@ -72,7 +75,13 @@ class PartnerAdmin(
 
     @admin.action(description=_("Veröffentlichung ausgewählter Partner zurücknehmen"))
     def unpublish(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
         count = queryset.update(is_published=False)
+        record_history(
+            Partner.objects.filter(pk__in=selected),
+            request.user,
+            _("Veröffentlichung zurückgenommen."),
+        )
         self.message_user(
             request,
             ngettext(

@@ -238,3 +238,44 @@ def publish_and_notify(client, meeting, only=None):
     chosen = only if only is not None else page.context["documents"]
     client.post(url, {**action, "bestaetigt": "1", "dokument": [d.pk for d in chosen]})
     return page
+
+
+def form_data(response):
+    """What the admin's change form (or a version of it) would post back unchanged: the main
+    form and the existing rows of its inlines; files stay as they are."""
+    from django.db.models.fields.files import FieldFile
+    from django.forms import MultiWidget
+
+    data = {}
+
+    def add(form):
+        for name, field in form.fields.items():
+            bound, key = form[name], form.add_prefix(name)
+            value = bound.value()
+            widget = field.widget
+            if hasattr(widget, "widget"):
+                widget = widget.widget
+            if value is None or isinstance(value, FieldFile) or field.disabled:
+                continue
+            if isinstance(widget, MultiWidget):
+                for index, part in enumerate(widget.decompress(value)):
+                    data[f"{key}_{index}"] = widget.widgets[index].format_value(part) or ""
+            elif isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, (list, tuple)):
+                data[key] = [str(item) for item in value]
+            else:
+                data[key] = widget.format_value(value) if hasattr(value, "year") else value
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        initial = formset.initial_form_count()
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        data[management.add_prefix("TOTAL_FORMS")] = initial
+        for form in formset.forms[:initial]:
+            add(form)
+    return data

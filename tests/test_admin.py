@@ -99,3 +99,20 @@ def test_admin_login_offers_the_reset_once_and_the_box_beside_its_label(client, 
         r"\s*Angemeldet bleiben\s*</label>",
         content,
     ), content[content.find("remember") - 300 : content.find("remember") + 300]
+
+
+def test_rich_text_menu_needs_no_glyph_the_system_fonts_lack(staff_client, db):
+    """The editor's drop-down marker "⏷" showed as an empty box; our stylesheet, loaded after the
+    editor's, draws it without a font."""
+    content = staff_client.get(reverse("admin:news_article_add")).content.decode()
+    editor = content.index("django_prose_editor/editor.")
+    ours = content.index("koss/admin/prose-editor.")
+    assert editor < ours
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("koss/admin/prose-editor.css")).read_text(encoding="utf-8")
+    rule = re.search(r"\.prose-editor \.prose-menubar__selected::after \{([^}]*)\}", css).group(1)
+    assert 'content: "";' in rule
+    assert "border-top-color: currentColor" in rule

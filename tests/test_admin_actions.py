@@ -9,6 +9,7 @@ from `admin.site._registry`: a new action or admin view without a case below fai
 """
 
 import pytest
+import reversion
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib import admin
@@ -19,6 +20,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from advisory_board.emails import cast_vote
 from advisory_board.models import (
@@ -37,12 +39,13 @@ from advisory_board.models import (
     Reply,
     WrittenVote,
 )
-from koss.models import Mail, Term
+from koss.models import Mail, Page, Term
 from news.models import Article
 from partners.models import Partner, Region
 
 from .factories import (
     TOTP_SECRET,
+    form_data,
     make_article,
     make_board,
     make_document,
@@ -174,6 +177,8 @@ def a_date_poll(board=None):
             poll=poll, starts_at=timezone.now() + timezone.timedelta(weeks=weeks)
         )
     return poll
+
+
 def a_vote(started=True, **fields):
     vote = WrittenVote.objects.create(
         board=make_board(),
@@ -514,6 +519,75 @@ def user_password_change(client, staff):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+# --- The history of content: compare, restore, recover (koss.core.history) ----------------------
+
+HISTORY_SUBJECTS = {
+    # Outside a test transaction the migrations' pages are gone: one is made again.
+    "koss_page": lambda: Page.objects.get_or_create(
+        slug="ueber-uns", defaults={"title": "Über uns", "body": "<p>Text.</p>"}
+    )[0],
+    "partners_partner": make_partner,
+    "news_article": make_article,
+    "advisory_board_meeting": a_meeting,
+    "advisory_board_document": a_document,
+    "advisory_board_person": lambda: make_member(make_board()),
+}
+
+
+def recorded(obj, user):
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.add_to_revision(obj)
+    return Version.objects.get_for_object(obj).first()
+
+
+def history_cases(prefix, make):
+    @view_case(f"{prefix}_compare")
+    def compare(client, staff):
+        obj = make()
+        older, newer = recorded(obj, staff), recorded(obj, staff)
+        url = reverse(f"admin:{prefix}_compare", args=[obj.pk])
+        response = client.get(url, {"a": older.pk, "b": newer.pk})
+        assert response.status_code == 200
+        assert "Die beiden Fassungen unterscheiden sich nicht." in response.content.decode()
+
+    @view_case(f"{prefix}_revision")
+    def revision(client, staff):
+        obj = make()
+        version = recorded(obj, staff)
+        url = reverse(f"admin:{prefix}_revision", args=[obj.pk, version.pk])
+        response = client.post(url, form_data(client.get(url)))
+        assert response.status_code == 302
+        assert Version.objects.get_for_object(obj).count() == 2
+
+    @view_case(f"{prefix}_recoverlist")
+    def recoverlist(client, staff):
+        obj = make()
+        recorded(obj, staff)
+        response = client.get(reverse(f"admin:{prefix}_recoverlist"))
+        # The site's pages are never deleted, so there is nothing to recover.
+        assert response.status_code == (403 if prefix == "koss_page" else 200)
+
+    @view_case(f"{prefix}_recover")
+    def recover(client, staff):
+        obj = make()
+        version = recorded(obj, staff)
+        model, pk = type(obj), obj.pk
+        if prefix == "koss_page":
+            url = reverse(f"admin:{prefix}_recover", args=[version.pk])
+            assert client.get(url).status_code == 403
+            return
+        obj.delete()
+        url = reverse(f"admin:{prefix}_recover", args=[version.pk])
+        response = client.post(url, form_data(client.get(url)))
+        assert response.status_code == 302
+        assert model.objects.filter(pk=pk).exists()
+
+
+for _prefix, _make in HISTORY_SUBJECTS.items():
+    history_cases(_prefix, _make)
 
 
 # --- The layer --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from koss.core.admin import CheckedFileLinksMixin
+from koss.core.history import HistoryAdmin, record_history
 
 from ..forms import DocumentAdminForm, DocumentInlineForm, DocumentInlineFormSet
 from ..models import (
@@ -116,7 +117,7 @@ class DocumentVersionInline(ReadOnlyInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
+class DocumentAdmin(CheckedFileLinksMixin, HistoryAdmin):
     form = DocumentAdminForm
     file_urls = {"file": document_url}
     # Kind and version are filters and on the document's page: the list fits 1280 px.
@@ -249,6 +250,7 @@ class DocumentAdmin(CheckedFileLinksMixin, admin.ModelAdmin):
                 continue
             drafts.append(document)
         Document.objects.bulk_update(drafts, ["approved_on", "updated_at"])
+        record_history(drafts, request.user, _("Protokoll genehmigt."))
         for document, errors in refused:
             self.message_user(
                 request, f"{document}: {' '.join(str(e) for e in errors)}", messages.WARNING

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from koss.core.admin import RelevantSearchResultsMixin
+from koss.core.history import HistoryAdmin
 
 from ..models import (
     AgendaItem,
@@ -61,9 +62,9 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(
-    MeetingNoticeMixin, ReadStatusMixin, RelevantSearchResultsMixin, admin.ModelAdmin
-):
+class MeetingAdmin(MeetingNoticeMixin, ReadStatusMixin, RelevantSearchResultsMixin, HistoryAdmin):
+    # Saved, compared and restored together with the meeting.
+    history_follow = ["agenda_items"]
     # The board is a filter, not a column: the list fits 1280 px beside the menu and filters.
     list_display = ["title", "location", "status", "reply_summary"]
     list_filter = ["board", "status"]

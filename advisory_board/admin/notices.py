@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from koss.core.history import record_history
+
 from ..emails import (
     notice,
     notice_coverage,
@@ -176,6 +178,10 @@ class MeetingNoticeMixin:
                 document.published_at = document.published_at or now
                 document.notified_at = document.updated_at = now
             Document.objects.bulk_update(documents, ["published_at", "notified_at", "updated_at"])
+            meeting.refresh_from_db()
+            record_history(
+                [meeting, *documents], request.user, _("Bekanntgegeben und veröffentlicht.")
+            )
             recipients = (
                 notify_new_documents(request, meeting, documents) if documents or announced else 0
             )

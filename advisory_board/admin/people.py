@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from koss.core.admin import GermanSlugAdminMixin, RelevantSearchResultsMixin
+from koss.core.history import HistoryAdmin
 from koss.core.rights import AccountOutranksActor, outranks
 
 from ..emails import (
@@ -41,7 +42,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(RelevantSearchResultsMixin, admin.ModelAdmin):
+class PersonAdmin(RelevantSearchResultsMixin, HistoryAdmin):
+    history_follow = ["memberships"]
     # One name column, so that role, organisation and membership fit 1280 px.
     list_display = ["name", "role", "organisation", "is_member", "has_login", "last_visit_at"]
     search_fields = ["last_name", "first_name", "email", "memberships__organisation"]

@@ -1,6 +1,7 @@
 """Admin pieces every app's admin uses: the rich-text editor under the CSP, file links that
 lead to the permission-checked views, German slugs, lookups that list the best match first."""
 
+from django import forms
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -16,11 +17,13 @@ class ProseEditorAdminMixin:
 
     It loads through an inline import map, admitted by the request's nonce, and injects its own
     small stylesheet and style attributes, which these staff-only forms admit (scripts stay
-    strict).
+    strict). Our own stylesheet follows the editor's and mends what the system fonts lack.
     """
 
     def render_change_form(self, request, context, *args, **kwargs):
-        context["media"] = Media.from_media(context["media"], nonce=request.csp_nonce)
+        ours = ["django_prose_editor/editor.css", "koss/admin/prose-editor.css"]
+        media = context["media"] + forms.Media(css={"all": ours})
+        context["media"] = Media.from_media(media, nonce=request.csp_nonce)
         response = super().render_change_form(request, context, *args, **kwargs)
         response._csp_update = {
             "style-src-elem": ["'self'", "'unsafe-inline'"],

@@ -99,6 +99,14 @@ def test_staff_preview_leads_back_to_editing(staff_client, articles):
 
 
 @time_machine.travel(NOW, tick=False)
+def test_staff_on_a_published_article_have_a_way_back_to_editing(staff_client, articles):
+    change = reverse("admin:news_article_change", args=[articles["published"].pk])
+    content = staff_client.get(articles["published"].get_absolute_url()).content.decode()
+    assert f'<a href="{change}">Zurück zur Bearbeitung</a>' in content
+    assert "Vorschau für die Redaktion" not in content
+
+
+@time_machine.travel(NOW, tick=False)
 def test_visitors_see_no_way_into_editing(non_staff_client, articles):
     content = non_staff_client.get(articles["published"].get_absolute_url()).content.decode()
     assert "Zurück zur Bearbeitung" not in content
