@@ -496,10 +496,11 @@ def full_text_table(db_table):
     return f"{db_table}_fts"
 
 
-def ensure_full_text_index(schema_connection, db_table):
+def ensure_full_text_index(schema_connection, db_table, create=False):
     """On SQLite: the FTS5 index of the table's search_stems column and the triggers that keep it
-    in step with every insert, update and delete; built anew when it or a trigger was missing (a
-    migration that rebuilds the table drops its triggers). Elsewhere nothing."""
+    in step with every insert, update and delete. The migration creates them (`create`); after
+    every `migrate` a missing trigger is made again and the index rebuilt (a migration that
+    rebuilds the table drops its triggers). Elsewhere nothing."""
     if schema_connection.vendor != "sqlite":
         return
     fts = full_text_table(db_table)
@@ -514,7 +515,10 @@ def ensure_full_text_index(schema_connection, db_table):
             [db_table, *statements],
         )
         present = {name for (name,) in cursor.fetchall()}
-        if db_table not in present or present >= set(statements):
+        # Only the migration creates the index; `migrate` afterwards restores missing triggers.
+        if db_table not in present or (fts not in present and not create):
+            return
+        if present >= {db_table, *statements}:
             return
         for name, statement in statements.items():
             if name not in present:
@@ -523,7 +527,8 @@ def ensure_full_text_index(schema_connection, db_table):
 
 
 def ensure_full_text_indexes(using="default", **kwargs):
-    """post_migrate receiver: every source's FTS5 index on SQLite, see ensure_full_text_index."""
+    """post_migrate receiver: the triggers of every source's FTS5 index on SQLite, see
+    ensure_full_text_index."""
     for source in SOURCES:
         if not source.short_list:
             ensure_full_text_index(connections[using], source.model._meta.db_table)

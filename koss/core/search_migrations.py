@@ -77,7 +77,7 @@ def full_text_index_operation(app_label, model_name):
 
     def forwards(apps, schema_editor):
         model = apps.get_model(app_label, model_name)
-        ensure_full_text_index(schema_editor.connection, model._meta.db_table)
+        ensure_full_text_index(schema_editor.connection, model._meta.db_table, create=True)
 
     def backwards(apps, schema_editor):
         if schema_editor.connection.vendor != "sqlite":
