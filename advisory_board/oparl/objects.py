@@ -110,8 +110,9 @@ class Organizations(Kind):
         return Board.objects.all()
 
     def modified(self):
-        public = Membership.objects.public().filter(board=OuterRef("pk"))
-        return Greatest("updated_at", Coalesce(latest(public), "updated_at"))
+        # Any membership's change counts: a consent withdrawn takes one from the list.
+        memberships = Membership.objects.filter(board=OuterRef("pk"))
+        return Greatest("updated_at", Coalesce(latest(memberships), "updated_at"))
 
     def related(self, queryset):
         return queryset.prefetch_related(

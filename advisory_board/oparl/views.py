@@ -36,8 +36,10 @@ def oparl_response(data, status=200):
         content_type="application/json; charset=utf-8",
         status=status,
     )
-    # Read-only public data: any site's scripts may read it.
+    # Read-only public data: any site's scripts may read it (the site's own pages are
+    # same-origin resources, koss.middleware).
     response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
 
 
@@ -50,7 +52,7 @@ class BadQuery(ValueError):
 
 
 def parsed(value):
-    """A moment in ISO 8601 with or without its offset (then German time), or a day's start."""
+    """A moment in ISO 8601, with or without its offset, or None."""
     with contextlib.suppress(ValueError):
         # A "+" of an offset arrives as a space when a client did not encode it.
         return parse_datetime(value.strip().replace(" ", "+")) or parse_datetime(value)
@@ -58,6 +60,7 @@ def parsed(value):
 
 
 def read_moment(name, value):
+    """The moment of a filter: without an offset in German time; a day alone means its start."""
     found = parsed(value)
     if found is None:
         with contextlib.suppress(ValueError):

@@ -18,7 +18,7 @@ from jsonschema import Draft7Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from advisory_board.models import AgendaItem, Document, Membership, Person, Term
+from advisory_board.models import AgendaItem, Board, Document, Membership, Person, Term
 from advisory_board.oparl import views as oparl_views
 from koss.core.cache import start_new_generation
 
@@ -138,6 +138,7 @@ def get_json(client, url):
     assert response.status_code == 200, url
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert not response.cookies
     return response.json(), response.content.decode("utf-8")
 
@@ -319,7 +320,7 @@ def test_created_and_modified_filters_bound_the_lists(oparl):
 
 def test_with_modified_since_what_stopped_being_public_is_deleted(oparl):
     long_ago = timezone.now() - datetime.timedelta(days=10)
-    for model in (Person, Membership, Document):
+    for model in (Board, Person, Membership, Document):
         model.objects.update(created_at=long_ago, updated_at=long_ago)
     type(oparl["meeting"]).objects.update(updated_at=long_ago)
     Document.objects.filter(published_at__isnull=False).update(published_at=long_ago)
@@ -350,6 +351,11 @@ def test_with_modified_since_what_stopped_being_public_is_deleted(oparl):
     assert [(item["id"], item.get("deleted")) for item in memberships] == [
         (f"{ROOT}membership/{withdrawn.pk}/", True)
     ]
+    # The board lists one membership less: it changed, and is no deleted object.
+    boards = get_json(Client(), f"{ROOT}organization/?{query}")[0]["data"]
+    assert [item["id"] for item in boards] == [f"{ROOT}organization/{oparl['board'].pk}/"]
+    assert "deleted" not in boards[0]
+    assert f"{ROOT}membership/{withdrawn.pk}/" not in boards[0].get("membership", [])
     files, body = get_json(Client(), f"{ROOT}file/?{query}")
     assert [(item["id"], item.get("deleted")) for item in files["data"]] == [
         (f"{ROOT}file/{document.pk}/", True)
