@@ -44,6 +44,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Person)
 class PersonAdmin(RelevantSearchResultsMixin, HistoryAdmin):
     history_follow = ["memberships"]
+    history_keep = ["user", "last_visit_at", "seen_until"]
     # One name column, so that role, organisation and membership fit 1280 px.
     list_display = ["name", "role", "organisation", "is_member", "has_login", "last_visit_at"]
     search_fields = ["last_name", "first_name", "email", "memberships__organisation"]

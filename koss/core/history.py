@@ -204,12 +204,31 @@ class HistoryAdmin(VersionAdmin):
     recover deleted objects (all under /verwaltung/, so behind the second factor)."""
 
     history_follow = ()
+    # Fields that are no content (a login, the record of visits): a restore leaves them as they
+    # are. (Fields left out of a version would be reset to their defaults by reversion.)
+    history_keep = ()
     history_latest_first = True
     object_history_template = "history/object_history.html"
 
     def __init__(self, model, admin_site):
         register_history(model, self.history_follow)
         super().__init__(model, admin_site)
+
+    def _reversion_revisionform_view(self, request, version, *args, **kwargs):
+        if self.history_keep:
+            request.koss_history_kept = (
+                self.model._base_manager.filter(pk=version.object_id)
+                .values(*self.history_keep)
+                .first()
+            )
+        return super()._reversion_revisionform_view(request, version, *args, **kwargs)
+
+    def changeform_view(self, request, object_id=None, *args, **kwargs):
+        # Inside a restore, the version is written back; the kept fields regain today's values.
+        kept = getattr(request, "koss_history_kept", None)
+        if kept and object_id is not None:
+            self.model._base_manager.filter(pk=unquote(object_id)).update(**kept)
+        return super().changeform_view(request, object_id, *args, **kwargs)
 
     def get_urls(self):
         opts = self.model._meta

@@ -303,6 +303,21 @@ def test_staff_with_the_second_factor_see_the_history(db):
     assert client.get(reverse("admin:partners_partner_recoverlist")).status_code == 200
 
 
+def test_restoring_a_person_keeps_the_login_and_the_record_of_visits(staff_client):
+    person = make_member(make_board(), make_user("person@example.org"), last_name="Alt")
+    save_in_admin(staff_client, person, last_name="Neu")
+    older = versions_of(person)[0]
+    visited = timezone.now()
+    Person.objects.filter(pk=person.pk).update(last_visit_at=visited)
+    revision = admin_url(person, "revision", person.pk, older.pk)
+    save_in_admin(staff_client, person, last_name="Neuer")
+    assert staff_client.post(revision, form_data(staff_client.get(revision))).status_code == 302
+    person.refresh_from_db()
+    assert person.last_name == "Neu"
+    assert person.user.email == "person@example.org"
+    assert person.last_visit_at == visited
+
+
 def test_meeting_and_document_history_is_kept_apart_from_replies(db):
     """Replies and attendance are the members' record, not content: a restore never touches them."""
     assert reversion.is_registered(Meeting) and reversion.is_registered(AgendaItem)
