@@ -81,7 +81,7 @@ GLOSSARY = [
 
 
 def load_demo_content():
-    importlib.import_module("koss.migrations.0009_easy_read_and_glossary").create_easy_read_pages(
+    importlib.import_module("koss.migrations.0010_easy_read_and_glossary").create_easy_read_pages(
         apps, None
     )
     for slug, name, forms, explanation in GLOSSARY:

@@ -88,7 +88,7 @@ def restore_migration_data():
     """Load again what data migrations put into a new database (after a transactional flush)."""
     importlib.import_module("partners.migrations.0002_regions").create_regions(apps, None)
     importlib.import_module("koss.migrations.0002_initial_pages").create_pages(apps, None)
-    importlib.import_module("koss.migrations.0009_easy_read_and_glossary").create_easy_read_pages(
+    importlib.import_module("koss.migrations.0010_easy_read_and_glossary").create_easy_read_pages(
         apps, None
     )
 

@@ -4,7 +4,7 @@ from koss.core.search_migrations import full_text_index_operation, search_words_
 
 
 class Migration(migrations.Migration):
-    dependencies = [("advisory_board", "0016_outcome_status_fits_kind"), ("koss", "0009_search_words")]
+    dependencies = [("advisory_board", "0017_created_and_updated_times"), ("koss", "0009_search_words")]
 
     operations = [
         full_text_index_operation("advisory_board", "Meeting"),

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('advisory_board', '0016_outcome_status_fits_kind'),
+        ('advisory_board', '0018_search_index_and_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -173,7 +173,7 @@ def delete_easy_read_pages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('koss', '0008_shared_store'),
+        ('koss', '0009_search_words'),
     ]
 
     operations = [

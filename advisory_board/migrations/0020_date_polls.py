@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('advisory_board', '0016_outcome_status_fits_kind'),
+        ('advisory_board', '0019_written_votes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
