@@ -18,6 +18,12 @@ class StaticPagesSitemap(Sitemap):
             "imprint",
             "privacy",
             "accessibility",
+            "glossary",
+            "easy_read:index",
+            "easy_read:koss",
+            "easy_read:board",
+            "easy_read:site",
+            "easy_read:contact",
         ]
 
     def location(self, item):
