@@ -74,6 +74,13 @@ def test_the_html_around_stays_byte_for_byte():
     )
 
 
+def test_a_quoted_attribute_may_hold_angle_brackets_and_terms():
+    html = "<p title=\"a > Beirat\" data-x='<Beirat>'>Der Beirat</p><SVG><text>Beirat</text></SVG>"
+    assert link_terms(html, [BEIRAT]) == html.replace(
+        "Der Beirat", f"Der {link(BEIRAT[0], 'Beirat')}"
+    )
+
+
 def test_a_term_that_could_be_markup_is_escaped():
     assert link_terms("<p>a &lt;b&gt; Beirat</p>", [('/glossar/#a"b', ["Beirat"])]) == (
         '<p>a &lt;b&gt; <a class="term" href="/glossar/#a&quot;b">Beirat</a></p>'
