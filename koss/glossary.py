@@ -8,8 +8,8 @@ it the published terms and keeps its result like a part of a page, per content g
 
 import hashlib
 import re
+from functools import lru_cache
 from html import escape
-from html.parser import HTMLParser
 
 from django.conf import settings
 from django.urls import reverse
@@ -43,20 +43,6 @@ _SKIPPED = {
     "textarea",
     "title",
 }
-_VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "wbr",
-}
 
 
 def form_pattern(form):
@@ -65,86 +51,77 @@ def form_pattern(form):
     return r"\s+".join(re.escape(word) + _ENDINGS for word in words)
 
 
-def compile_terms(terms):
-    """One expression for all terms, the longest forms first: [(url, [form, …]), …] → (pattern,
-    urls by group name)."""
+@lru_cache(maxsize=8)
+def _compiled(terms):
     alternatives = []
     for number, (_url, forms) in enumerate(terms):
         for form in forms:
-            alternatives.append(
-                (len(form), f"(?P<t{number}_{len(alternatives)}>{form_pattern(form)})")
-            )
+            name = f"t{number}_{len(alternatives)}"
+            alternatives.append((len(form), f"(?P<{name}>{form_pattern(form)})"))
     if not alternatives:
         return None
     alternatives.sort(key=lambda item: -item[0])
     body = "|".join(pattern for _length, pattern in alternatives)
-    return re.compile(rf"(?<![\w·-])(?:{body})(?![\w·-])", re.IGNORECASE)
+    # The first letters first: most places of a text are rejected by one look at a character.
+    initials = {form[0] for _url, forms in terms for form in forms}
+    first = "".join(
+        sorted({char for initial in initials for char in (initial.lower(), initial.upper())})
+    )
+    return re.compile(rf"(?=[{re.escape(first)}])(?<![\w·-])(?:{body})(?![\w·-])", re.IGNORECASE)
 
 
-class _Linker(HTMLParser):
-    def __init__(self, pattern, urls):
-        super().__init__(convert_charrefs=False)
-        self.pattern, self.urls = pattern, urls
-        self.out, self.skipping, self.linked = [], [], set()
+def compile_terms(terms):
+    """One expression for all terms, the longest forms first, each form in a group named after
+    its term's position: [(url, [form, …]), …] → pattern (None without terms)."""
+    return _compiled(tuple((url, tuple(forms)) for url, forms in terms))
 
-    def handle_starttag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
-        if tag in _SKIPPED and tag not in _VOID:
-            self.skipping.append(tag)
 
-    def handle_startendtag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
-
-    def handle_endtag(self, tag):
-        if tag in self.skipping:
-            # Up to the element that ends here, as a browser closes what was left open.
-            while self.skipping and self.skipping.pop() != tag:
-                pass
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        if self.skipping or self.cdata_elem:
-            self.out.append(data)
-        else:
-            self.out.append(self.pattern.sub(self.link, data))
-
-    def link(self, match):
-        term = int(match.lastgroup[1:].split("_")[0])
-        if term in self.linked:
-            return match.group()
-        self.linked.add(term)
-        url = escape(self.urls[term])
-        return f'<a class="term" href="{url}">{match.group()}</a>'
-
-    def handle_entityref(self, name):
-        self.out.append(f"&{name};")
-
-    def handle_charref(self, name):
-        self.out.append(f"&#{name};")
-
-    def handle_comment(self, data):
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl):
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data):
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data):
-        self.out.append(f"<![{data}]>")
+# The markup of a page, token by token: comments, declarations and tags (quoted attribute values
+# may hold ">"); the text between them is what gets linked.
+_MARKUP = re.compile(
+    r"""<!--.*?-->|<![^>]*>|<\?[^>]*>|</?[A-Za-z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""",
+    re.DOTALL,
+)
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 
 
 def link_terms(html, terms):
-    """`html` with the first use of each term linked to its URL: terms as [(url, [form, …]), …]."""
+    """`html` with the first use of each term linked to its URL: terms as [(url, [form, …]), …].
+    Everything else stays as it was, byte for byte."""
     pattern = compile_terms(terms)
     if pattern is None:
         return html
-    linker = _Linker(pattern, [url for url, _forms in terms])
-    linker.feed(html)
-    linker.close()
-    # An unfinished tag at the very end stays in the parser; it is given back unchanged.
-    return "".join(linker.out) + linker.rawdata
+    urls = [url for url, _forms in terms]
+    linked, skipping, out = set(), [], []
+
+    def link(match):
+        term = int(match.lastgroup[1:].split("_")[0])
+        if term in linked:
+            return match.group()
+        linked.add(term)
+        return f'<a class="term" href="{escape(urls[term])}">{match.group()}</a>'
+
+    position = 0
+    for token in _MARKUP.finditer(html):
+        text = html[position : token.start()]
+        out.append(text if skipping or len(linked) == len(urls) else pattern.sub(link, text))
+        out.append(token.group())
+        position = token.end()
+        name = _TAG_NAME.match(token.group())
+        if name is None:
+            continue
+        closing, tag = name.group(1), name.group(2).lower()
+        if tag not in _SKIPPED:
+            continue
+        if closing:
+            # Up to the element that ends here, as a browser closes what was left open.
+            while skipping and skipping.pop() != tag:
+                pass
+        elif not token.group().endswith("/>"):
+            skipping.append(tag)
+    text = html[position:]
+    out.append(text if skipping else pattern.sub(link, text))
+    return "".join(out)
 
 
 def published_terms():

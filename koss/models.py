@@ -1,6 +1,7 @@
 import hashlib
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -101,6 +102,13 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse(self.URL_NAMES[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.checked_by and not self.checked_on:
+            raise ValidationError({"checked_on": _("Bitte tragen Sie ein, wann geprüft wurde.")})
+        if self.checked_on and not self.checked_by:
+            raise ValidationError({"checked_by": _("Bitte tragen Sie ein, wer geprüft hat.")})
 
     def record_check(self, by, on):
         """Record that readers of the target group checked the text as it is now."""

@@ -19,6 +19,12 @@ class StaticPagesSitemap(PublicSitemap):
             "imprint",
             "privacy",
             "accessibility",
+            "glossary",
+            "easy_read:index",
+            "easy_read:koss",
+            "easy_read:board",
+            "easy_read:site",
+            "easy_read:contact",
         ]
 
     def location(self, item):

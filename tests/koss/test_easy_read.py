@@ -186,6 +186,18 @@ def test_staff_record_the_check_in_the_admin_and_a_later_edit_undoes_it(staff_cl
     assert page.is_checked and page.lead == "KOSS berät."
 
 
+def test_a_check_needs_both_who_and_when_and_loses_nothing(staff_client):
+    page = easy_page()
+    url = reverse("admin:koss_page_change", args=[page.pk])
+    response = staff_client.post(
+        url, change_form(page, lead="Neu.", checked_by="Prüfgruppe Erfurt", checked_on="")
+    )
+    assert response.status_code == 200
+    assertContains(response, "Bitte tragen Sie ein, wann geprüft wurde.")
+    assertContains(response, 'value="Prüfgruppe Erfurt"')
+    assert easy_page().lead == page.lead
+
+
 def test_the_admin_warns_of_long_sentences_and_unsplit_words_but_saves(staff_client):
     page = easy_page()
     url = reverse("admin:koss_page_change", args=[page.pk])

@@ -180,6 +180,9 @@ def test_sitemap_lists_public_objects_only(client):
         meeting.get_absolute_url(),
         "/beirat/",
         "/datenschutz/",
+        "/glossar/",
+        "/leichte-sprache/",
+        "/leichte-sprache/diese-seite/",
     ):
         assert f"http://testserver{present}<" in content, present
     for absent in (
