@@ -251,7 +251,8 @@ class ReadStatusMixin:
             "documents": documents,
             "rows": rows,
             "has_invitation": any(document.is_invitation for document in documents),
-            "unopened": sum(1 for row in rows if not row.opened_invitation),
+            # Who the reminder reaches: members with a login who have not opened it.
+            "unopened": sum(1 for row in rows if row.person.user_id and not row.opened_invitation),
             "can_remind": self.has_change_permission(request),
         }
         return TemplateResponse(request, "admin/advisory_board/meeting/read_status.html", context)

@@ -356,11 +356,12 @@ class Read:
 
 
 def read_status(meeting):
-    """Which current member of the meeting's board has opened which of its documents for members
-    (invitation first), directly, in the ZIP or in the meeting book, from the download log. Four
+    """Which current member of the meeting's board has opened which of its released documents for
+    members (invitation first), directly, in the ZIP or in the meeting book, from the download log. Four
     queries, however many members, documents and downloads. Only staff see it."""
     documents = list(
         meeting.documents.exclude(visibility=Document.Visibility.STAFF)
+        .filter(published_at__lte=timezone.now())
         .only("pk", "title", "kind", "meeting_id")
         .order_by(models.Case(models.When(kind=Document.Kind.INVITATION, then=0), default=1), "pk")
     )
