@@ -26,9 +26,10 @@ class DatePollQuerySet(models.QuerySet):
         one rule for the members' area, the poll page and the answers."""
         return self.filter(chosen_option__isnull=True, answer_until__gte=timezone.localdate())
 
-    def for_members_of(self, boards, person):
-        """The open polls of the boards, the deadline nearest first, each with `answered`: whether
-        the person has answered it. One query."""
+    def open_for(self, person):
+        """The open polls of the boards the person currently belongs to, the deadline nearest
+        first, each with `answered`: whether the person has answered it. One query."""
+        boards = Membership.objects.current().filter(person=person).values("board")
         answered = DatePollAnswer.objects.filter(option__poll=OuterRef("pk"), person=person)
         return (
             self.open()
