@@ -206,7 +206,7 @@ class DatePoll(models.Model):
             "date": date_format(self.answer_until)
         }
 
-    def choose(self, option, user=None):
+    def choose(self, option):
         """Choose the date: the board's next meeting is prepared from its latest (number, place,
         time of day, agenda), on that date. Returns the meeting; refuses with ValidationError a
         second choice, also one made at the same moment by somebody else."""
@@ -230,11 +230,7 @@ class DatePoll(models.Model):
             poll.decided_at = timezone.now()
             poll.meeting = meeting
             poll.save(update_fields=["chosen_option", "decided_at", "meeting"])
-        self.__dict__.update(
-            chosen_option_id=option.pk, decided_at=poll.decided_at, meeting_id=meeting.pk
-        )
-        self.chosen_option = option
-        self.meeting = meeting
+        self.chosen_option, self.decided_at, self.meeting = option, poll.decided_at, meeting
         return meeting
 
 
