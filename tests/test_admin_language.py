@@ -16,7 +16,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from advisory_board.models import AgendaItem, DownloadLog, MinutesComment
+from advisory_board.models import AgendaItem, DatePoll, DownloadLog, MinutesComment
 from koss.mail import deliver
 from koss.models import Mail
 from news.models import Attachment
@@ -105,6 +105,11 @@ def content(staff_user, settings):
     meeting.replies.create(person=person, answer="ja")
     meeting.attendance.create(person=person, status="anwesend")
     meeting.outcomes.create(text="Einen Sozialstrukturatlas erstellen", agenda_item=item)
+    poll = DatePoll.objects.create(
+        board=board, title="Termin der 10. Sitzung", answer_until=meeting.starts_at.date()
+    )
+    option = poll.options.create(starts_at=meeting.starts_at + meeting.INTERVAL)
+    option.answers.create(person=person, answer="notfalls")
     DownloadLog.objects.create(document=document, user=staff_user, version=1)
     MinutesComment.objects.create(
         document=document, person=person, text="Bitte TOP 1 ergänzen.", version=1

@@ -110,8 +110,8 @@ class DatePollAdmin(admin.ModelAdmin):
         """A new poll for the current board's next meeting: its title, two weeks to answer."""
         poll, _starts = self.suggestion()
         initial = {"title": poll.title, "answer_until": poll.answer_until}
-        if poll.board:
-            initial["board"] = poll.board
+        if poll.board_id:
+            initial["board"] = poll.board_id
         return {**initial, **super().get_changeform_initial_data(request)}
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
@@ -197,7 +197,7 @@ class DatePollAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(results)
         try:
             with transaction.atomic():
-                meeting = poll.choose(option, request.user)
+                meeting = poll.choose(option)
                 count = announce_chosen_date(poll)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.WARNING)
@@ -251,7 +251,8 @@ class ReadStatusMixin:
             "documents": documents,
             "rows": rows,
             "has_invitation": any(document.is_invitation for document in documents),
-            "unopened": sum(1 for row in rows if not row.opened_invitation),
+            # Who the reminder reaches: members with a login who have not opened it.
+            "unopened": sum(1 for row in rows if row.person.user_id and not row.opened_invitation),
             "can_remind": self.has_change_permission(request),
         }
         return TemplateResponse(request, "admin/advisory_board/meeting/read_status.html", context)

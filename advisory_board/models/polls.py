@@ -26,9 +26,10 @@ class DatePollQuerySet(models.QuerySet):
         one rule for the members' area, the poll page and the answers."""
         return self.filter(chosen_option__isnull=True, answer_until__gte=timezone.localdate())
 
-    def for_members_of(self, boards, person):
-        """The open polls of the boards, the deadline nearest first, each with `answered`: whether
-        the person has answered it. One query."""
+    def open_for(self, person):
+        """The open polls of the boards the person currently belongs to, the deadline nearest
+        first, each with `answered`: whether the person has answered it. One query."""
+        boards = Membership.objects.current().filter(person=person).values("board")
         answered = DatePollAnswer.objects.filter(option__poll=OuterRef("pk"), person=person)
         return (
             self.open()
@@ -205,7 +206,7 @@ class DatePoll(models.Model):
             "date": date_format(self.answer_until)
         }
 
-    def choose(self, option, user=None):
+    def choose(self, option):
         """Choose the date: the board's next meeting is prepared from its latest (number, place,
         time of day, agenda), on that date. Returns the meeting; refuses with ValidationError a
         second choice, also one made at the same moment by somebody else."""
@@ -229,11 +230,7 @@ class DatePoll(models.Model):
             poll.decided_at = timezone.now()
             poll.meeting = meeting
             poll.save(update_fields=["chosen_option", "decided_at", "meeting"])
-        self.__dict__.update(
-            chosen_option_id=option.pk, decided_at=poll.decided_at, meeting_id=meeting.pk
-        )
-        self.chosen_option = option
-        self.meeting = meeting
+        self.chosen_option, self.decided_at, self.meeting = option, poll.decided_at, meeting
         return meeting
 
 
@@ -356,11 +353,12 @@ class Read:
 
 
 def read_status(meeting):
-    """Which current member of the meeting's board has opened which of its documents for members
-    (invitation first), directly, in the ZIP or in the meeting book, from the download log. Four
+    """Which current member of the meeting's board has opened which of its released documents for
+    members (invitation first), directly, in the ZIP or in the meeting book, from the download log. Four
     queries, however many members, documents and downloads. Only staff see it."""
     documents = list(
         meeting.documents.exclude(visibility=Document.Visibility.STAFF)
+        .filter(published_at__lte=timezone.now())
         .only("pk", "title", "kind", "meeting_id")
         .order_by(models.Case(models.When(kind=Document.Kind.INVITATION, then=0), default=1), "pk")
     )

@@ -3,16 +3,17 @@
 
 from django import template
 
-from ..models import DatePoll, current_member
+from ..models import DatePoll
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def open_date_polls(context):
-    """The open polls of the boards the logged-in person belongs to, the nearest deadline
-    first, each marked `answered`. Two queries, however many polls."""
-    person, boards = current_member(context["request"].user)
+    """The open polls of the boards the page's person (the members' area's `person`) currently
+    belongs to, the nearest deadline first, each marked `answered`. One query, however many
+    polls; none without a person."""
+    person = context.get("person")
     if person is None:
         return []
-    return list(DatePoll.objects.for_members_of(boards, person))
+    return list(DatePoll.objects.open_for(person))
