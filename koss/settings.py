@@ -408,8 +408,6 @@ def add_static_headers(headers, path, url):
 
 
 WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
-# Browsers apply the feeds' XSLT stylesheet (static/feeds/feed.xsl) only with an XSL type.
-WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "

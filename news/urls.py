@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.article_list, name="list"),
     path("feed/", public_page(feeds.LatestArticlesFeed()), name="rss"),
     path("atom/", public_page(feeds.LatestArticlesAtomFeed()), name="atom"),
+    path("abonnieren/", views.subscribe, name="subscribe"),
     path("<slug:slug>/", views.article_detail, name="detail"),
     path("<slug:slug>/bild/", views.article_image, name="image"),
     path("<slug:slug>/kalender.ics", views.article_calendar, name="calendar"),

@@ -36,6 +36,12 @@ def article_list(request):
 
 
 @public_page
+def subscribe(request):
+    """How to follow KOSS without visiting the site: feeds, calendar, press list."""
+    return render(request, "news/subscribe.html")
+
+
+@public_page
 def article_detail(request, slug):
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
     return render(

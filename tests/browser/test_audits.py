@@ -26,6 +26,7 @@ PUBLIC_PAGES = [
     "/aktuelles/",
     "/aktuelles/?year=abcd",
     "/aktuelles/?kind=pressemitteilung",
+    "/aktuelles/abonnieren/",
     "/aktuelles/beirat-fuer-sozialplanung-konstituiert/",
     "/beirat/",
     "/beirat/sitzungen/1/",
