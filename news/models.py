@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koss.core.choices import choice_display
 from koss.core.files import UploadTo
+from koss.core.links import public_url
 from koss.core.models import Searchable, UploadedFile
 from koss.core.querysets import PublishableQuerySet
 from koss.core.richtext import RichTextField
@@ -225,6 +226,48 @@ class Article(Searchable):
             errors["starts_at"] = _("Bitte geben Sie zum Ende auch den Beginn an.")
         if errors:
             raise ValidationError(errors)
+
+    def structured_data(self):
+        """schema.org data for the article's page (JSON-LD): an Event with start, end and
+        place for an event notice with a date, else a NewsArticle."""
+        url = public_url(self.get_absolute_url())
+        publisher = {
+            "@type": "Organization",
+            "name": "KOSS – Kompetenzzentrum Strategische Sozialplanung",
+            "url": public_url("/"),
+        }
+        if self.is_event:
+            data = {
+                "@type": "Event",
+                "name": self.title,
+                "description": self.teaser,
+                "url": url,
+                "startDate": timezone.localtime(self.starts_at).isoformat(),
+                "location": {"@type": "Place", "name": self.location, "address": self.location},
+                "organizer": publisher,
+                "inLanguage": "de",
+            }
+            if self.ends_at:
+                data["endDate"] = timezone.localtime(self.ends_at).isoformat()
+        else:
+            data = {
+                "@type": "NewsArticle",
+                "headline": self.title,
+                "description": self.teaser,
+                "url": url,
+                "mainEntityOfPage": url,
+                "datePublished": timezone.localtime(self.publish_at).isoformat(),
+                "dateModified": timezone.localtime(
+                    max(self.updated_at, self.publish_at)
+                ).isoformat(),
+                "author": publisher,
+                "publisher": publisher,
+                "articleSection": self.get_kind_display(),
+                "inLanguage": "de",
+            }
+        if self.image:
+            data["image"] = public_url(reverse("news:image", kwargs={"slug": self.slug}))
+        return data
 
     @property
     def is_event(self):

@@ -34,7 +34,7 @@ from advisory_board.models import (
 )
 from koss.models import Mail
 from news.models import Article
-from partners.models import Partner, Region
+from partners.models import OpenDataLicence, Partner, Region
 
 from .factories import (
     TOTP_SECRET,
@@ -150,6 +150,9 @@ DELETABLE = {
         name="Landkreis zum Löschen", slug="landkreis-zum-loeschen", kind=Region.Kind.LANDKREIS
     ),
     "partners.Topic": make_topic,
+    "partners.OpenDataLicence": lambda: OpenDataLicence.objects.create(
+        name="Lizenz zum Löschen", attribution="KOSS"
+    ),
 }
 
 

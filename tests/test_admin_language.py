@@ -20,6 +20,7 @@ from advisory_board.models import AgendaItem, DownloadLog, MinutesComment
 from koss.mail import deliver
 from koss.models import Mail
 from news.models import Attachment
+from partners.models import OpenDataLicence
 
 from .factories import (
     make_article,
@@ -121,6 +122,9 @@ def content(staff_user, settings):
         status=Mail.Status.FAILED,
     )
     Group.objects.create(name="Redaktion")
+    OpenDataLicence.objects.create(
+        name="Datenlizenz Deutschland – Namensnennung – 2.0", attribution="KOSS Thüringen"
+    )
     LogEntry.objects.log_actions(
         staff_user.pk, [article], ADDITION, change_message=[{"added": {}}], single_object=True
     )
