@@ -322,3 +322,93 @@ class Attachment(UploadedFile, Searchable):
 
     def get_absolute_url(self):
         return reverse("news:attachment", kwargs={"slug": self.article.slug, "pk": self.pk})
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def receiving(self, kind):
+        """The confirmed subscribers who chose the kind of article."""
+        return self.confirmed().filter(**{Subscription.KIND_FIELDS[kind]: True})
+
+    def unconfirmed_since(self, moment):
+        return self.filter(confirmed_at__isnull=True, signed_up_at__lt=moment)
+
+
+class Subscription(models.Model):
+    """A sign-up to the press list, with double opt-in: subscribed only once the link of the
+    confirmation mail was followed. Both steps are kept as proof (time, client address, the
+    wording agreed to)."""
+
+    KIND_FIELDS = {
+        Article.Kind.PRESS_RELEASE: "press_releases",
+        Article.Kind.EVENT: "events",
+        Article.Kind.NEWS: "news",
+    }
+
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    press_releases = models.BooleanField(_("Pressemitteilungen"), default=True)
+    events = models.BooleanField(_("Veranstaltungshinweise"), default=False)
+    news = models.BooleanField(_("Meldungen"), default=False)
+    # Random and stored, never derived from the address: the confirmation and unsubscribe links.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    consent_text = models.TextField(
+        _("Zugestimmter Wortlaut"), help_text=_("Der Text, dem bei der Anmeldung zugestimmt wurde.")
+    )
+    signed_up_at = models.DateTimeField(_("angemeldet am"))
+    signed_up_from = models.GenericIPAddressField(_("angemeldet von (IP-Adresse)"), null=True)
+    confirmation_sent_at = models.DateTimeField(_("Bestätigungsmail gesendet am"), null=True)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    confirmed_from = models.GenericIPAddressField(
+        _("bestätigt von (IP-Adresse)"), null=True, blank=True
+    )
+    unsubscribed_at = models.DateTimeField(_("abgemeldet am"), null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Abonnement der Presseliste")
+        verbose_name_plural = _("Abonnements der Presseliste")
+        ordering = ["-signed_up_at"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def state_label(self):
+        if self.unsubscribed_at:
+            return _("abgemeldet")
+        if self.confirmed_at:
+            return _("bestätigt")
+        return _("wartet auf Bestätigung")
+
+    @property
+    def kinds_label(self):
+        return ", ".join(
+            str(Subscription._meta.get_field(field).verbose_name)
+            for field in self.KIND_FIELDS.values()
+            if getattr(self, field)
+        )
+
+
+class PressListSend(models.Model):
+    """That an article went to its subscribers: at most once (the unique article), whichever
+    worker gets there first."""
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="press_list_send",
+        verbose_name=_("Beitrag"),
+    )
+    sent_at = models.DateTimeField(_("versendet am"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("Empfängerinnen und Empfänger"), default=0)
+
+    class Meta:
+        verbose_name = _("Versand an die Presseliste")
+        verbose_name_plural = _("Versand an die Presseliste")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return str(self.article)

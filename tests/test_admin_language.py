@@ -19,7 +19,7 @@ from django.urls import reverse
 from advisory_board.models import AgendaItem, DownloadLog, MinutesComment
 from koss.mail import deliver
 from koss.models import Mail
-from news.models import Attachment
+from news.models import Attachment, PressListSend, Subscription
 from partners.models import OpenDataLicence
 
 from .factories import (
@@ -122,6 +122,13 @@ def content(staff_user, settings):
         status=Mail.Status.FAILED,
     )
     Group.objects.create(name="Redaktion")
+    Subscription.objects.create(
+        email="presse@example.org",
+        token="zeichen",
+        consent_text="Ich möchte die Pressemitteilungen erhalten.",
+        signed_up_at=article.publish_at,
+    )
+    PressListSend.objects.create(article=article, recipients=1)
     OpenDataLicence.objects.create(
         name="Datenlizenz Deutschland – Namensnennung – 2.0", attribution="KOSS Thüringen"
     )
