@@ -84,6 +84,7 @@ def test_public_page_has_no_axe_violations_and_no_cookies_or_foreign_requests(
         "/partner/?region=nordhausen&kind=planungsgemeinschaft",
         "/partner/liga-thueringen/",
         "/ueber-uns/",
+        "/aktuelles/abonnieren/",
     ],
 )
 def test_layout_holds_at_320_px(live_server, phone_page, demo_content, path):
