@@ -395,6 +395,18 @@ KOSS_BASE_URL = os.environ.get(
 
 # Public contact address (contact page, accessibility feedback, security.txt).
 KOSS_CONTACT_EMAIL = os.environ.get("KOSS_CONTACT_EMAIL", "koss@example.org")
+# The licence of the partner network's open data (CSV, GeoJSON) until staff set one in the admin.
+KOSS_OPEN_DATA_LICENCE = os.environ.get(
+    "KOSS_OPEN_DATA_LICENCE", "Datenlizenz Deutschland – Namensnennung – 2.0"
+)
+KOSS_OPEN_DATA_LICENCE_URL = os.environ.get(
+    "KOSS_OPEN_DATA_LICENCE_URL", "https://www.govdata.de/dl-de/by-2-0"
+)
+KOSS_OPEN_DATA_ATTRIBUTION = os.environ.get(
+    "KOSS_OPEN_DATA_ATTRIBUTION",
+    "KOSS – Kompetenzzentrum Strategische Sozialplanung, LIGA der Freien Wohlfahrtspflege in "
+    "Thüringen e.V.",
+)
 
 # Largest uploads staff may attach, in bytes.
 KOSS_MAX_IMAGE_SIZE = env_int("KOSS_MAX_IMAGE_SIZE", 2 * 1024 * 1024)
@@ -414,8 +426,6 @@ def add_static_headers(headers, path, url):
 
 
 WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
-# Browsers apply the feeds' XSLT stylesheet (static/feeds/feed.xsl) only with an XSL type.
-WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "

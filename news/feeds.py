@@ -1,45 +1,25 @@
 from django.contrib.syndication.views import Feed
-from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
-from django.utils.xmlutils import SimplerXMLGenerator
+
+from koss.core.links import public_url
 
 from .models import Article
 
 FEED_LENGTH = 20
 
-
-# Chromium shows a response of type application/rss+xml or application/atom+xml as plain text
-# and never applies its stylesheet; as application/xml the feed is rendered. Feed readers go by
-# the content, and the pages announce each feed with its own type (templates/base.html).
-BROWSER_READABLE_TYPE = "application/xml; charset=utf-8"
-
-
-class StyledRss201rev2Feed(Rss201rev2Feed):
-    content_type = BROWSER_READABLE_TYPE
-
-
-class StyledAtom1Feed(Atom1Feed):
-    """Atom with the feed's stylesheets, which Django writes for RSS only."""
-
-    content_type = BROWSER_READABLE_TYPE
-
-    def write(self, outfile, encoding):
-        # As Atom1Feed.write, with the processing instructions before the first element.
-        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
-        handler.startDocument()
-        for stylesheet in self.feed["stylesheets"] or []:
-            handler.processingInstruction("xml-stylesheet", stylesheet)
-        handler.startElement("feed", self.root_attributes())
-        self.add_root_elements(handler)
-        self.write_items(handler)
-        handler.endElement("feed")
+# Every article is published by KOSS; Atom requires an author for each entry (RFC 4287, 4.1.1,
+# 4.1.2), RSS names it as dc:creator.
+PUBLISHER = _("KOSS – Kompetenzzentrum Strategische Sozialplanung")
 
 
 class LatestArticlesFeed(Feed):
-    feed_type = StyledRss201rev2Feed
+    """The feeds are served with their own types (application/rss+xml, application/atom+xml),
+    for feed readers; a person who wants to subscribe finds the page "Abonnieren"
+    (news:subscribe), linked from the news list and the footer."""
+
     title = _("KOSS Thüringen – Aktuelles und Pressemitteilungen")
     link = reverse_lazy("news:list")
     description = _(
@@ -54,11 +34,6 @@ class LatestArticlesFeed(Feed):
         response.content = response.content
         return response
 
-    def stylesheets(self):
-        """A browser opening the feed shows a German page that explains how to subscribe
-        (static/feeds/feed.xsl); feed readers ignore it."""
-        return [Stylesheet(static("feeds/feed.xsl"), mimetype="text/xsl", media=None)]
-
     def items(self):
         return Article.objects.published().defer("body", "search_vector")[:FEED_LENGTH]
 
@@ -67,6 +42,12 @@ class LatestArticlesFeed(Feed):
 
     def item_description(self, item):
         return item.teaser
+
+    def item_author_name(self, item):
+        return PUBLISHER
+
+    def item_author_link(self, item):
+        return public_url("/")
 
     def item_pubdate(self, item):
         # In the portal's time zone, so that the date a reader shows is the German one.
@@ -80,5 +61,7 @@ class LatestArticlesFeed(Feed):
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
-    feed_type = StyledAtom1Feed
+    feed_type = Atom1Feed
     subtitle = LatestArticlesFeed.description
+    # The feed's own author too, so the feed stays valid whatever its entries carry.
+    author_name = PUBLISHER

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koss.core.choices import choice_display
 from koss.core.files import UploadTo
+from koss.core.links import public_url
 from koss.core.models import Searchable, UploadedFile
 from koss.core.querysets import PublishableQuerySet
 from koss.core.richtext import RichTextField
@@ -226,6 +227,48 @@ class Article(Searchable):
         if errors:
             raise ValidationError(errors)
 
+    def structured_data(self):
+        """schema.org data for the article's page (JSON-LD): an Event with start, end and
+        place for an event notice with a date, else a NewsArticle."""
+        url = public_url(self.get_absolute_url())
+        publisher = {
+            "@type": "Organization",
+            "name": "KOSS – Kompetenzzentrum Strategische Sozialplanung",
+            "url": public_url("/"),
+        }
+        if self.is_event:
+            data = {
+                "@type": "Event",
+                "name": self.title,
+                "description": self.teaser,
+                "url": url,
+                "startDate": timezone.localtime(self.starts_at).isoformat(),
+                "location": {"@type": "Place", "name": self.location, "address": self.location},
+                "organizer": publisher,
+                "inLanguage": "de",
+            }
+            if self.ends_at:
+                data["endDate"] = timezone.localtime(self.ends_at).isoformat()
+        else:
+            data = {
+                "@type": "NewsArticle",
+                "headline": self.title,
+                "description": self.teaser,
+                "url": url,
+                "mainEntityOfPage": url,
+                "datePublished": timezone.localtime(self.publish_at).isoformat(),
+                "dateModified": timezone.localtime(
+                    max(self.updated_at, self.publish_at)
+                ).isoformat(),
+                "author": publisher,
+                "publisher": publisher,
+                "articleSection": self.get_kind_display(),
+                "inLanguage": "de",
+            }
+        if self.image:
+            data["image"] = public_url(reverse("news:image", kwargs={"slug": self.slug}))
+        return data
+
     @property
     def is_event(self):
         """An event notice with a date, which the calendar file and the pages show."""
@@ -279,3 +322,93 @@ class Attachment(UploadedFile, Searchable):
 
     def get_absolute_url(self):
         return reverse("news:attachment", kwargs={"slug": self.article.slug, "pk": self.pk})
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def receiving(self, kind):
+        """The confirmed subscribers who chose the kind of article."""
+        return self.confirmed().filter(**{Subscription.KIND_FIELDS[kind]: True})
+
+    def unconfirmed_since(self, moment):
+        return self.filter(confirmed_at__isnull=True, signed_up_at__lt=moment)
+
+
+class Subscription(models.Model):
+    """A sign-up to the press list, with double opt-in: subscribed only once the link of the
+    confirmation mail was followed. Both steps are kept as proof (time, client address, the
+    wording agreed to)."""
+
+    KIND_FIELDS = {
+        Article.Kind.PRESS_RELEASE: "press_releases",
+        Article.Kind.EVENT: "events",
+        Article.Kind.NEWS: "news",
+    }
+
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    press_releases = models.BooleanField(_("Pressemitteilungen"), default=True)
+    events = models.BooleanField(_("Veranstaltungshinweise"), default=False)
+    news = models.BooleanField(_("Meldungen"), default=False)
+    # Random and stored, never derived from the address: the confirmation and unsubscribe links.
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    consent_text = models.TextField(
+        _("Zugestimmter Wortlaut"), help_text=_("Der Text, dem bei der Anmeldung zugestimmt wurde.")
+    )
+    signed_up_at = models.DateTimeField(_("angemeldet am"))
+    signed_up_from = models.GenericIPAddressField(_("angemeldet von (IP-Adresse)"), null=True)
+    confirmation_sent_at = models.DateTimeField(_("Bestätigungsmail gesendet am"), null=True)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    confirmed_from = models.GenericIPAddressField(
+        _("bestätigt von (IP-Adresse)"), null=True, blank=True
+    )
+    unsubscribed_at = models.DateTimeField(_("abgemeldet am"), null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Abonnement der Presseliste")
+        verbose_name_plural = _("Abonnements der Presseliste")
+        ordering = ["-signed_up_at"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def state_label(self):
+        if self.unsubscribed_at:
+            return _("abgemeldet")
+        if self.confirmed_at:
+            return _("bestätigt")
+        return _("wartet auf Bestätigung")
+
+    @property
+    def kinds_label(self):
+        return ", ".join(
+            str(Subscription._meta.get_field(field).verbose_name)
+            for field in self.KIND_FIELDS.values()
+            if getattr(self, field)
+        )
+
+
+class PressListSend(models.Model):
+    """That an article went to its subscribers: at most once (the unique article), whichever
+    worker gets there first."""
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="press_list_send",
+        verbose_name=_("Beitrag"),
+    )
+    sent_at = models.DateTimeField(_("versendet am"), auto_now_add=True)
+    recipients = models.PositiveIntegerField(_("Empfängerinnen und Empfänger"), default=0)
+
+    class Meta:
+        verbose_name = _("Versand an die Presseliste")
+        verbose_name_plural = _("Versand an die Presseliste")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return str(self.article)

@@ -1,12 +1,17 @@
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from koss.core.cache import KeptCountPaginator, filter_query, public_page
 from koss.core.calendars import ics_response, new_calendar, new_event
 from koss.core.files import file_response, image_response
 from koss.core.querysets import has_staff_rights
 
+from . import press_list
 from .filters import ArticleFilter
-from .models import Article, Attachment
+from .forms import CONSENT_TEXT, PressListForm, new_form_token
+from .models import Article, Attachment, Subscription
 
 ARTICLES_PER_PAGE = 10
 
@@ -33,6 +38,58 @@ def article_list(request):
             "is_filtered": filterset.form.has_changed(),
         },
     )
+
+
+@public_page
+def subscribe(request):
+    """How to follow KOSS without visiting the site: feeds, calendar, press list."""
+    return render(request, "news/subscribe.html", {"form": PressListForm()})
+
+
+@csrf_exempt  # The form carries a signed token instead of a cookie (PressListForm).
+@require_POST
+@never_cache
+def press_signup(request):
+    form = PressListForm(request.POST)
+    if not form.is_valid():
+        # The entries stay; a fresh token replaces an expired one.
+        form.data = form.data.copy()
+        form.data["token"] = new_form_token()
+        return render(request, "news/subscribe.html", {"form": form}, status=400)
+    press_list.sign_up(
+        request, form.cleaned_data["email"], form.cleaned_data["kinds"], str(CONSENT_TEXT)
+    )
+    # The same answer for a new, a waiting and a confirmed address.
+    return render(
+        request,
+        "news/press_list_step.html",
+        {"step": "pending", "email": form.cleaned_data["email"]},
+    )
+
+
+# Links from mails: a GET shows a button (mail scanners follow links), a POST acts. The random
+# token is the permission; mail clients send the one-click unsubscribe without any cookie
+# (RFC 8058), so neither needs Django's CSRF cookie.
+@csrf_exempt
+@never_cache
+def press_confirm(request, token):
+    subscription = get_object_or_404(Subscription, token=token, unsubscribed_at__isnull=True)
+    if request.method == "POST":
+        press_list.confirm(request, subscription)
+        return render(request, "news/press_list_step.html", {"step": "confirmed"})
+    return render(request, "news/press_list_step.html", {"step": "confirm"})
+
+
+@csrf_exempt
+@never_cache
+def press_unsubscribe(request, token):
+    subscription = get_object_or_404(Subscription, token=token)
+    if request.method == "POST":
+        press_list.unsubscribe(subscription)
+        return render(request, "news/press_list_step.html", {"step": "unsubscribed"})
+    if subscription.unsubscribed_at:
+        return render(request, "news/press_list_step.html", {"step": "unsubscribed"})
+    return render(request, "news/press_list_step.html", {"step": "unsubscribe"})
 
 
 @public_page

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from koss.core.admin import CheckedFileLinksMixin, GermanSlugAdminMixin, RelevantSearchResultsMixin
 from koss.core.history import HistoryAdmin, record_history
 
-from .models import Partner, Region, Topic
+from .models import OpenDataLicence, Partner, Region, Topic
 
 
 @admin.register(Region)
@@ -53,6 +53,16 @@ class PartnerAdmin(
             _("Kontakt"),
             {"fields": ["website", "email", "phone", "street", "postal_code", "city"]},
         ),
+        (
+            _("Lage für die Geodaten"),
+            {
+                "fields": ["latitude", "longitude"],
+                "description": _(
+                    "Freiwillig: Wo die Adresse liegt, für die Geodaten des Partnernetzwerks "
+                    "(GeoJSON). Ohne Angabe steht dort der Mittelpunkt des Kreises."
+                ),
+            },
+        ),
         (_("Verlauf"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -92,3 +102,15 @@ class PartnerAdmin(
             % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(OpenDataLicence)
+class OpenDataLicenceAdmin(admin.ModelAdmin):
+    """One licence for the directory's downloads; without it the settings' default applies."""
+
+    list_display = ["name", "url", "updated_at"]
+    readonly_fields = ["updated_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not OpenDataLicence.objects.exists()

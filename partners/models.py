@@ -1,4 +1,8 @@
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce
@@ -8,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from koss.core.choices import choice_display
 from koss.core.collation import GERMAN
 from koss.core.files import UploadTo
+from koss.core.links import public_url
 from koss.core.models import Searchable
 from koss.core.querysets import PublishableQuerySet
 from koss.core.validators import validate_image_upload
@@ -259,6 +264,27 @@ class Partner(Searchable):
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
     postal_code = models.CharField(_("PLZ"), max_length=10, blank=True)
     city = models.CharField(_("Ort"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("Breitengrad der Adresse"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+        help_text=_(
+            "Für die Geodaten des Partnernetzwerks (GeoJSON), z. B. 50.97806 für Erfurt. Ohne "
+            "Angabe steht dort der Mittelpunkt des Kreises."
+        ),
+    )
+    longitude = models.DecimalField(
+        _("Längengrad der Adresse"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+        help_text=_("Z. B. 11.02888 für Erfurt; nur zusammen mit dem Breitengrad."),
+    )
     logo = models.FileField(
         _("Logo"),
         upload_to=UploadTo("partners/logos/", "logo"),
@@ -313,6 +339,11 @@ class Partner(Searchable):
             raise ValidationError(
                 {"logo_alt": _("Bitte beschreiben Sie das Logo für Menschen, die es nicht sehen.")}
             )
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError(
+                {missing: _("Bitte geben Sie Breiten- und Längengrad zusammen an.")}
+            )
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
@@ -352,3 +383,89 @@ class Partner(Searchable):
     @property
     def has_address(self):
         return bool(self.street or self.postal_code or self.city)
+
+    def structured_data(self):
+        """schema.org's Organization, for the partner's page (JSON-LD)."""
+        data = {
+            "@type": "Organization",
+            "name": self.name,
+            "url": public_url(self.get_absolute_url()),
+            "description": self.summary,
+            "areaServed": self.region.name,
+        }
+        if self.distinct_short_name:
+            data["alternateName"] = self.distinct_short_name
+        if self.website:
+            data["sameAs"] = [self.website]
+        if self.email:
+            data["email"] = self.email
+        if self.phone:
+            data["telephone"] = self.phone
+        if self.has_address:
+            data["address"] = {
+                "@type": "PostalAddress",
+                "streetAddress": self.street,
+                "postalCode": self.postal_code,
+                "addressLocality": self.city,
+                "addressCountry": "DE",
+            }
+        if self.has_position:
+            data["location"] = {
+                "@type": "Place",
+                "geo": {
+                    "@type": "GeoCoordinates",
+                    "latitude": float(self.latitude),
+                    "longitude": float(self.longitude),
+                },
+            }
+        if self.logo:
+            data["logo"] = public_url(reverse("partners:logo", kwargs={"slug": self.slug}))
+        if self.parent_id and self.parent.is_published:
+            data["parentOrganization"] = {
+                "@type": "Organization",
+                "name": self.parent.name,
+                "url": public_url(self.parent.get_absolute_url()),
+            }
+        return data
+
+    @property
+    def has_position(self):
+        return self.latitude is not None and self.longitude is not None
+
+
+class OpenDataLicence(models.Model):
+    """The licence under which the partner network is offered as open data (CSV, GeoJSON). One
+    at most; without it the default of the settings applies (`OpenDataLicence.current()`)."""
+
+    name = models.CharField(
+        _("Lizenz"),
+        max_length=200,
+        help_text=_("Name der Lizenz, z. B. „Datenlizenz Deutschland – Namensnennung – 2.0“."),
+    )
+    url = models.URLField(
+        _("Adresse des Lizenztextes"),
+        blank=True,
+        help_text=_("Wo der Wortlaut der Lizenz steht: eine Adresse, die mit https:// beginnt."),
+    )
+    attribution = models.CharField(
+        _("Namensnennung"),
+        max_length=300,
+        help_text=_("Wie Nutzerinnen und Nutzer der Daten die Quelle nennen sollen."),
+    )
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Lizenz der offenen Daten")
+        verbose_name_plural = _("Lizenz der offenen Daten")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls):
+        """The licence staff set, else the settings' default (one query)."""
+        return cls.objects.order_by("pk").first() or cls(
+            name=settings.KOSS_OPEN_DATA_LICENCE,
+            url=settings.KOSS_OPEN_DATA_LICENCE_URL,
+            attribution=settings.KOSS_OPEN_DATA_ATTRIBUTION,
+        )

@@ -2,7 +2,9 @@ from functools import cache, partial
 from itertools import groupby
 from operator import attrgetter
 
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import ngettext
 
 from koss.core.cache import KeptCountPaginator, filter_query, public_page
@@ -11,7 +13,8 @@ from koss.core.querysets import has_staff_rights
 
 from .filters import PartnerFilter
 from .map import partner_map
-from .models import Partner
+from .models import OpenDataLicence, Partner
+from .opendata import partners_csv, partners_geojson
 
 PARTNERS_PER_PAGE = 20
 
@@ -40,15 +43,20 @@ def coverage_heading(coverage, count, district):
     return text % {"count": count, "where": district.in_name}
 
 
-@public_page(query=[*PartnerFilter.base_filters, "page"])
-def partner_list(request):
-    filterset = PartnerFilter(
+def directory_filterset(request):
+    """The directory's filters over the published partners: the list and its downloads."""
+    return PartnerFilter(
         request.GET,
         queryset=Partner.objects.published()
         .select_related("region")
         .prefetch_related("topics")
         .defer("search_vector"),
     )
+
+
+@public_page(query=[*PartnerFilter.base_filters, "page"])
+def partner_list(request):
+    filterset = directory_filterset(request)
     # get_page() turns a missing or malformed page number into the first page and one past the
     # end into the last page, so a stale shared link still shows results.
     query = filter_query(request)
@@ -86,8 +94,38 @@ def partner_list(request):
             "coverage_groups": coverage_groups if district else None,
             # Computed only when the map is not among the kept parts of pages.
             "map": cache(partial(partner_map, current_region)),
+            "licence": cache(OpenDataLicence.current),
         },
     )
+
+
+@public_page(query=list(PartnerFilter.base_filters))
+def partner_csv(request):
+    """The filtered directory as a table for spreadsheets."""
+    partners = directory_filterset(request).qs
+    response = HttpResponse(partners_csv(partners), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="partnernetzwerk.csv"'
+    return with_licence_link(response, OpenDataLicence.current())
+
+
+@public_page(query=list(PartnerFilter.base_filters))
+def partner_geojson(request):
+    """The filtered directory as geodata (RFC 7946)."""
+    partners = directory_filterset(request).qs
+    licence = OpenDataLicence.current()
+    response = JsonResponse(
+        partners_geojson(partners, licence),
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = 'attachment; filename="partnernetzwerk.geojson"'
+    return with_licence_link(response, licence)
+
+
+def with_licence_link(response, licence):
+    if licence.url:
+        response["Link"] = f'<{iri_to_uri(licence.url)}>; rel="license"'
+    return response
 
 
 @public_page

@@ -332,3 +332,44 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize(
             "storage_backend", ["local"] if local_only else ["local", "s3"], indirect=True
         )
+
+
+# The access matrix of every page: who may come, in every situation the portal knows.
+ACCESS_MATRIX = [
+    "anonymous",
+    "member",
+    "former_member",
+    "other_board_member",
+    "staff_without_second_factor",
+    "staff",
+]
+
+
+@pytest.fixture(params=ACCESS_MATRIX)
+def matrix_client(request, client, settings, db):
+    """A client as each visitor of the access matrix; `client.visitor` names which. Staff
+    without the second factor logged in, but did not pass it in this session."""
+    import datetime
+
+    from .factories import make_board, make_member
+
+    visitor = request.param
+    client.visitor = visitor
+    settings.KOSS_REQUIRE_STAFF_2FA = True
+    if visitor == "anonymous":
+        return client
+    if visitor.startswith("staff"):
+        user = make_staff()
+        if visitor == "staff":
+            return login_as(client, user)
+        client.force_login(user)
+        return client
+    board, other_board = make_board(is_current=True), make_board("Anderer Beirat")
+    user = make_user(f"{visitor.replace('_', '-')}@example.org")
+    if visitor == "member":
+        make_member(board, user)
+    elif visitor == "former_member":
+        make_member(board, user, ends_on=datetime.date(2016, 10, 5))
+    else:
+        make_member(other_board, user)
+    return login_as(client, user)

@@ -40,8 +40,8 @@ from advisory_board.models import (
     WrittenVote,
 )
 from koss.models import Mail, Page, Term
-from news.models import Article
-from partners.models import Partner, Region
+from news.models import Article, PressListSend, Subscription
+from partners.models import OpenDataLicence, Partner, Region
 
 from .factories import (
     TOTP_SECRET,
@@ -158,11 +158,18 @@ DELETABLE = {
     ),
     "mfa.Authenticator": an_authenticator,
     "news.Article": make_article,
+    "news.PressListSend": lambda: PressListSend.objects.create(article=make_article()),
+    "news.Subscription": lambda: Subscription.objects.create(
+        email="geht@example.org", token="weg", consent_text="…", signed_up_at=timezone.now()
+    ),
     "partners.Partner": make_partner,
     "partners.Region": lambda: Region.objects.create(
         name="Landkreis zum Löschen", slug="landkreis-zum-loeschen", kind=Region.Kind.LANDKREIS
     ),
     "partners.Topic": make_topic,
+    "partners.OpenDataLicence": lambda: OpenDataLicence.objects.create(
+        name="Lizenz zum Löschen", attribution="KOSS"
+    ),
 }
 
 
@@ -345,9 +352,20 @@ def deliver_again(client, staff):
 @case("news.Article", "publish_now")
 def publish_now(client, staff):
     draft = make_article(status=Article.Status.DRAFT)
+    Subscription.objects.create(
+        email="presse@example.org",
+        token="presse",
+        consent_text="…",
+        signed_up_at=timezone.now(),
+        confirmed_at=timezone.now(),
+        news=True,
+    )
     assert_back_to_the_list(run_action(client, Article, "publish_now", [draft]), Article)
     draft.refresh_from_db()
     assert draft.status == Article.Status.PUBLISHED
+    # Once committed, the article went to the press list, once.
+    assert PressListSend.objects.get(article=draft).recipients == 1
+    assert [m.to for m in mail.outbox if draft.title in m.subject] == [["presse@example.org"]]
 
 
 @case("advisory_board.WrittenVote", "publish_results")

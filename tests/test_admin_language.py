@@ -19,7 +19,8 @@ from django.urls import reverse
 from advisory_board.models import AgendaItem, DatePoll, DownloadLog, MinutesComment
 from koss.mail import deliver
 from koss.models import Mail
-from news.models import Attachment
+from news.models import Attachment, PressListSend, Subscription
+from partners.models import OpenDataLicence
 
 from .factories import (
     make_article,
@@ -126,6 +127,16 @@ def content(staff_user, settings):
         status=Mail.Status.FAILED,
     )
     Group.objects.create(name="Redaktion")
+    Subscription.objects.create(
+        email="presse@example.org",
+        token="zeichen",
+        consent_text="Ich möchte die Pressemitteilungen erhalten.",
+        signed_up_at=article.publish_at,
+    )
+    PressListSend.objects.create(article=article, recipients=1)
+    OpenDataLicence.objects.create(
+        name="Datenlizenz Deutschland – Namensnennung – 2.0", attribution="KOSS Thüringen"
+    )
     LogEntry.objects.log_actions(
         staff_user.pk, [article], ADDITION, change_message=[{"added": {}}], single_object=True
     )

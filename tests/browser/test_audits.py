@@ -30,6 +30,7 @@ PUBLIC_PAGES = [
     "/aktuelles/",
     "/aktuelles/?year=abcd",
     "/aktuelles/?kind=pressemitteilung",
+    "/aktuelles/abonnieren/",
     "/aktuelles/beirat-fuer-sozialplanung-konstituiert/",
     "/beirat/",
     "/beirat/sitzungen/1/",
@@ -89,6 +90,7 @@ def test_public_page_has_no_axe_violations_and_no_cookies_or_foreign_requests(
         "/ueber-uns/",
         "/leichte-sprache/",
         "/glossar/",
+        "/aktuelles/abonnieren/",
     ],
 )
 def test_layout_holds_at_320_px(live_server, phone_page, demo_content, path):

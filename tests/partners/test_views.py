@@ -251,9 +251,9 @@ class TestQueryCounts:
     @pytest.mark.parametrize("number", [5, 100])
     def test_list_page(self, client, django_assert_num_queries, number):
         self.build(number)
-        with django_assert_num_queries(6 + GENERATION_READ):
+        with django_assert_num_queries(7 + GENERATION_READ):
             # Regions and topics for the form, the count, one page, its topics; the map's
-            # regions with their counts.
+            # regions with their counts; the licence of the downloads.
             client.get(LIST_URL, {"topic": "", "kind": "fachverband"})
 
     @pytest.mark.parametrize("number", [5, 100])
