@@ -1,5 +1,5 @@
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,7 @@ class LatestArticlesFeed(Feed):
     (news:subscribe), linked from the news list and the footer."""
 
     title = _("KOSS Thüringen – Aktuelles und Pressemitteilungen")
-    link = reverse_lazy("news:list")
+    url_name = "news:rss"
     description = _(
         "Neuigkeiten und Pressemitteilungen des Kompetenzzentrums Strategische Sozialplanung der "
         "LIGA der Freien Wohlfahrtspflege in Thüringen."
@@ -33,6 +33,17 @@ class LatestArticlesFeed(Feed):
         # The generator writes hundreds of small pieces; the server should send one.
         response.content = response.content
         return response
+
+    # Every address from KOSS_BASE_URL, never from the request's Host (Django's syndication leaves
+    # an absolute address as it is).
+    def link(self):
+        return public_url(reverse("news:list"))
+
+    def feed_url(self):
+        return public_url(reverse(self.url_name))
+
+    def item_link(self, item):
+        return public_url(item.get_absolute_url())
 
     def items(self):
         return Article.objects.published().defer("body", "search_vector")[:FEED_LENGTH]
@@ -62,6 +73,7 @@ class LatestArticlesFeed(Feed):
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
+    url_name = "news:atom"
     subtitle = LatestArticlesFeed.description
     # The feed's own author too, so the feed stays valid whatever its entries carry.
     author_name = PUBLISHER

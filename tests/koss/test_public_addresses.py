@@ -74,3 +74,12 @@ def test_calendars_name_the_public_host_in_uids_and_links(evil_client, meeting):
         assert "@koss.example.org" in content, path
         assert f"URL:{PUBLIC}/" in content, path
         assert EVIL not in content, path
+
+
+@pytest.mark.parametrize("path", ["/aktuelles/feed/", "/aktuelles/atom/"])
+def test_feeds_link_to_the_public_address(evil_client, path):
+    make_article("Öffentlich", slug="oeffentlich")
+    content = body(evil_client, path)
+    assert f"{PUBLIC}/aktuelles/oeffentlich/" in content
+    assert f"{PUBLIC}{path}" in content  # the feed's own address
+    assert EVIL not in content
