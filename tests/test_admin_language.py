@@ -15,8 +15,9 @@ from django.contrib import admin
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
-from advisory_board.models import AgendaItem, DatePoll, DownloadLog, MinutesComment
+from advisory_board.models import AgendaItem, DatePoll, DownloadLog, MinutesComment, WrittenVote
 from koss.mail import deliver
 from koss.models import Mail
 from news.models import Attachment, PressListSend, Subscription
@@ -115,6 +116,15 @@ def content(staff_user, settings):
     MinutesComment.objects.create(
         document=document, person=person, text="Bitte TOP 1 ergänzen.", version=1
     )
+    # A written vote, counted (without its result mail: the one mail here is the failed one).
+    vote = WrittenVote.objects.create(
+        board=board,
+        title="Stellungnahme",
+        motion="Der Beirat stimmt zu.",
+        started_at=timezone.now(),
+    )
+    vote.ballots.create(person=person, choice="ja")
+    vote.close(timezone.now(), on_close=lambda counted: None)
     article = make_article("KOSS lädt ein")
     Attachment.objects.create(
         article=article, title="Pressemitteilung", file=document.file.name, size=10

@@ -83,10 +83,12 @@ class WrittenVoteQuerySet(models.QuerySet):
         published = Q(published_at__isnull=False, closed_at__isnull=False)
         return self.filter(Q(pk__in=self.of_boards_of(user).values("pk")) | published)
 
-    def with_ballot_of(self, person):
-        """Each vote with `own_choice` and `own_cast_at`: the person's current ballot, in the same
-        query (None without one)."""
-        ballots = Ballot.objects.filter(vote=models.OuterRef("pk"), person=person, is_current=True)
+    def with_ballot_of_user(self, user):
+        """Each vote with `own_choice` and `own_cast_at`: the current ballot of the person behind
+        the login, in the same query (None without one)."""
+        ballots = Ballot.objects.filter(
+            vote=models.OuterRef("pk"), person__user=user, is_current=True
+        )
         return self.annotate(
             own_choice=models.Subquery(ballots.values("choice")[:1]),
             own_cast_at=models.Subquery(ballots.values("cast_at")[:1]),

@@ -314,10 +314,10 @@ def test_members_area_queries_stay_the_same_as_tasks_grow(
 ):
     fill_tasks(world["meeting"], tasks)
     client = login("member")
-    # Session and user, person and boards, next meeting with the reply, agenda, open tasks,
-    # new documents, drafts of minutes open for comments, past meetings, and the visit being
-    # recorded.
-    with django_assert_num_queries(10):
+    # Session and user, the open written votes, person and boards, open date polls, next meeting
+    # with the reply, agenda, open tasks, new documents, drafts of minutes open for comments, past
+    # meetings, and the visit being recorded.
+    with django_assert_num_queries(12):
         content = client.get(reverse("advisory_board:members")).content.decode()
     assert content.count("Aufgabe Nummer ") == tasks
 

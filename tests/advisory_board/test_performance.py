@@ -45,10 +45,10 @@ def test_meeting_page_queries_are_constant(login, world, django_assert_num_queri
 def test_members_area_queries_are_constant(login, world, django_assert_num_queries, documents):
     fill_meeting(world["meeting"], documents)
     client = login("member")
-    # Session and user, person and boards, open date polls, next meeting with the reply, agenda,
-    # open tasks, new documents, drafts of minutes open for comments, past meetings, and the
-    # visit being recorded.
-    with django_assert_num_queries(11):
+    # Session and user, the open written votes, person and boards, open date polls, next meeting
+    # with the reply, agenda, open tasks, new documents, drafts of minutes open for comments, past
+    # meetings, and the visit being recorded.
+    with django_assert_num_queries(12):
         client.get(reverse("advisory_board:members"))
 
 

@@ -31,6 +31,9 @@ def test_staff_start_a_vote_and_a_member_votes_from_the_mail_on_a_phone(
 
     # Staff, from the admin's start page.
     page, clicks = staff_page, 0
+    # A busy machine (the suite runs beside other work) may take longer than the default.
+    page.set_default_timeout(30_000)
+    phone_390_page.set_default_timeout(30_000)
     page.goto(f"{live_server.url}/verwaltung/")
     page.locator("tr.model-writtenvote a.addlink").click()
     clicks += 1
