@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from advisory_board.models import AgendaItem, DatePoll, DownloadLog, MinutesComment, WrittenVote
 from koss.mail import deliver
-from koss.models import Mail
+from koss.models import Mail, Term
 from news.models import Attachment, PressListSend, Subscription
 from partners.models import OpenDataLicence
 
@@ -137,6 +137,9 @@ def content(staff_user, settings):
         status=Mail.Status.FAILED,
     )
     Group.objects.create(name="Redaktion")
+    Term.objects.create(
+        name="Sozialplanung", slug="sozialplanung", explanation="Planung für die Menschen vor Ort."
+    )
     Subscription.objects.create(
         email="presse@example.org",
         token="zeichen",
