@@ -20,7 +20,7 @@ WORKERS ?= 4
 TEST_PROCESSES ?= auto
 PYTEST := $(BIN)/pytest -n $(TEST_PROCESSES) --dist load
 
-.PHONY: help run serve test lint format migrate demo requirements browser clean fault-drill bench \
+.PHONY: help run serve test lint format migrate demo requirements browser validator clean fault-drill bench \
 	scale-drill
 
 help:
@@ -52,6 +52,14 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The markup test runs the Nu Html Checker (npm package vnu-jar, installed by the test into
+# ~/.cache/koss-portal) on Java: Debian's Java runtime and npm when they are missing.
+validator:
+	@{ command -v java >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; } || { \
+		echo "Installing Debian's Java runtime and npm for the markup test"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless npm >/dev/null; }
 
 migrate: $(VENV)/.installed-runtime
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
@@ -92,7 +100,7 @@ CACHED_TESTS := tests/partners/test_views.py tests/partners/test_map.py tests/ne
 	tests/news/test_visibility.py tests/advisory_board/test_access.py tests/koss/test_site.py \
 	tests/koss/test_search.py tests/koss/test_easy_read.py
 
-test: $(VENV)/.installed-dev browser
+test: $(VENV)/.installed-dev browser validator
 	$(TEST_ENV) $(PYTEST) -m "not timing"
 	$(TEST_ENV) $(BIN)/pytest -q -m timing
 	$(TEST_ENV) KOSS_TEST_CACHES=on $(PYTEST) -q $(CACHED_TESTS)

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from ..factories import restore_migration_data
 
@@ -153,3 +154,83 @@ def test_error_pages_have_no_axe_violations(live_server, page, template, status)
     )
     count, report = axe_report(page)
     assert count == 0, report
+
+
+# One page of every type, public and for members: none scrolls sideways on a 320 px screen
+# (WCAG 1.4.10), also with long German words in titles and texts.
+REFLOW_PUBLIC_PAGES = [
+    "/",
+    "/partner/",
+    "/partner/?region=erfurt",
+    "/partner/liga-thueringen/",
+    "/ueber-uns/",
+    "/datenschutz/",
+    "/aktuelles/",
+    "/aktuelles/fachtag-sozialraumorientierung-demo/",
+    "/aktuelles/beirat-fuer-sozialplanung-konstituiert/",
+    "/beirat/",
+    "/beirat/sitzungen/1/",
+    "/suche/?q=Sozialplanung",
+    "/gibt-es-nicht/",
+    "/konto/login/",
+    "/konto/password/reset/",
+    "/konto/signup/",
+]
+REFLOW_MEMBER_PAGES = [
+    "/beirat/intern/",
+    "/beirat/sitzungen/9/",
+    "/beirat/sitzungen/8/",
+    "/konto/password/change/",
+    "/konto/2fa/",
+    "/konto/email/",
+]
+
+
+def test_no_page_type_scrolls_sideways_at_320_px(live_server, phone_page, demo_content):
+    widths = {}
+    for path in REFLOW_PUBLIC_PAGES:
+        phone_page.goto(f"{live_server.url}{path}")
+        widths[path] = phone_page.evaluate("document.documentElement.scrollWidth")
+    phone_page.goto(f"{live_server.url}/konto/login/")
+    phone_page.get_by_label("E-Mail-Adresse").fill("mitglied@example.org")
+    phone_page.get_by_label("Passwort").fill("demo-koss-2014")
+    phone_page.get_by_role("button", name="Anmelden").click()
+    phone_page.wait_for_url("**/beirat/intern/")
+    for path in REFLOW_MEMBER_PAGES:
+        phone_page.goto(f"{live_server.url}{path}")
+        # Logged in: the member's pages, not the login form.
+        assert "/konto/login/" not in phone_page.url, path
+        widths[path] = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert {path: width for path, width in widths.items() if width > 320} == {}
+    assert len(widths) == len(REFLOW_PUBLIC_PAGES) + len(REFLOW_MEMBER_PAGES)
+
+
+def test_keyboard_reaches_the_first_partner_past_the_map_by_skip_link(
+    live_server, page, demo_content
+):
+    page.goto(f"{live_server.url}/partner/")
+    first = page.locator("#ergebnisse .card__title a").first
+    # "Zum Inhalt springen", then the page's own jump to the partners, then the first partner.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Zum Inhalt springen")).to_be_focused()
+    page.keyboard.press("Enter")
+    presses = 1
+    while page.evaluate("document.activeElement.textContent") != "Zu den Partnern springen":
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses <= 3, "the skip link to the partners does not follow the main content's"
+    page.keyboard.press("Enter")
+    while not first.evaluate("link => link === document.activeElement"):
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses <= 6, "the first partner is not reached by the skip link"
+    # Without them, the header, 22 districts of the map and the filters come first.
+    assert presses <= 6
+
+
+def test_phone_names_the_districts_beside_the_map(live_server, phone_390_page, demo_content):
+    phone_390_page.goto(f"{live_server.url}/partner/")
+    names = phone_390_page.locator(".partner-map__names a")
+    expect(names).to_have_count(22)
+    expect(names.first).to_be_visible()
+    expect(phone_390_page.get_by_role("link", name="Erfurt", exact=True)).to_be_visible()

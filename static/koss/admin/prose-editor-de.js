@@ -2,6 +2,9 @@
 // ("heading 2", "Paragraph", "bold"). This editor extension renames them through the admin's
 // JavaScript catalogue (locale/de/LC_MESSAGES/djangojs.po): extensions add their menu items
 // after the default ones and before the menu is built, so the names are German from the start.
+// For screen readers it also hides the icons' ligature names ("format_bold") behind the German
+// name and names the editing area after the field's label, with the field's help as its
+// description.
 import { Extension } from "django-prose-editor/editor"
 
 const gettext = window.gettext || ((text) => text)
@@ -37,10 +40,45 @@ function nameOf(item) {
   return NAMES[item.name]?.()
 }
 
+function hideIconName(button) {
+  if (!button.classList.contains("material-icons") || button.querySelector("[aria-hidden]")) return
+  const icon = document.createElement("span")
+  icon.setAttribute("aria-hidden", "true")
+  icon.textContent = button.textContent
+  button.replaceChildren(icon)
+}
+
+function nameEditingArea(editor) {
+  const area = editor.view.dom
+  const textarea = area.closest(".prose-editor")?.querySelector("textarea")
+  if (!textarea?.id) return
+  const label = document.querySelector(`label[for="${CSS.escape(textarea.id)}"]`)
+  if (label) {
+    if (!label.id) label.id = `${textarea.id}-label`
+    area.setAttribute("aria-labelledby", label.id)
+  }
+  const help = textarea.getAttribute("aria-describedby")
+  if (help) area.setAttribute("aria-describedby", help)
+  area.setAttribute("aria-multiline", "true")
+}
+
 export const GermanMenu = Extension.create({
   name: "germanMenu",
   // After every other extension, so that their menu items exist.
   priority: 1,
+
+  onBeforeCreate() {
+    // Tiptap's base styles come as an inline <style>, which the Content-Security-Policy refuses
+    // (style-src 'self'); django-prose-editor's stylesheet brings what the editor needs.
+    this.editor.options.injectCSS = false
+  },
+
+  onCreate() {
+    nameEditingArea(this.editor)
+    for (const button of this.editor.view.dom.closest(".prose-editor")?.querySelectorAll(".prose-menubar__button") ?? []) {
+      hideIconName(button)
+    }
+  },
 
   addMenuItems({ menu }) {
     const groups = "blockType nodes headings lists marks textAlign history link utility"
@@ -50,6 +88,7 @@ export const GermanMenu = Extension.create({
       if (item.button) {
         item.button.title = name
         item.button.setAttribute("aria-label", name)
+        hideIconName(item.button)
       }
       if (item.option) item.option.textContent = name
     }
