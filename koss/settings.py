@@ -398,6 +398,8 @@ KOSS_CONTACT_EMAIL = os.environ.get("KOSS_CONTACT_EMAIL", "koss@example.org")
 
 # Largest uploads staff may attach, in bytes.
 KOSS_MAX_IMAGE_SIZE = env_int("KOSS_MAX_IMAGE_SIZE", 2 * 1024 * 1024)
+# Photos of articles come from cameras and phones; pages show smaller renditions of them.
+KOSS_MAX_PHOTO_SIZE = env_int("KOSS_MAX_PHOTO_SIZE", 20 * 1024 * 1024)
 KOSS_MAX_DOCUMENT_SIZE = env_int("KOSS_MAX_DOCUMENT_SIZE", 20 * 1024 * 1024)
 
 # Security headers and cookies.
