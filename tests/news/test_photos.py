@@ -16,7 +16,7 @@ from koss.core.images import rendition_name
 from koss.core.validators import validate_photo_upload
 from news.models import Article
 
-from ..factories import make_article
+from ..factories import login_as, make_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage_backend")]
 
@@ -165,3 +165,62 @@ def test_photos_up_to_20_mb_are_accepted_and_no_larger():
     with pytest.raises(ValidationError) as refused:
         validate_photo_upload(too_large)
     assert "erlaubt sind höchstens 20,0\xa0MB" in refused.value.messages[0]
+
+
+VISITORS = [
+    "anonymous",
+    "member",
+    "former_member",
+    "other_board_member",
+    "staff_without_second_factor",
+    "staff",
+]
+
+
+def as_visitor(client, visitor):
+    import datetime
+
+    from ..factories import make_board, make_member, make_staff, make_user
+
+    if visitor == "anonymous":
+        return client
+    if visitor.startswith("staff"):
+        staff = make_staff()
+        if visitor == "staff":
+            return login_as(client, staff)
+        client.force_login(staff)  # the second factor is still missing
+        return client
+    board = make_board("Anderer Beirat" if visitor == "other_board_member" else "Beirat")
+    user = make_user(f"{visitor}@example.org")
+    make_member(
+        board, user, ends_on=datetime.date(2016, 10, 5) if visitor == "former_member" else None
+    )
+    return login_as(client, user)
+
+
+@pytest.mark.local_disk
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_who_gets_the_renditions_and_the_original(
+    client, visitor, django_capture_on_commit_callbacks
+):
+    articles = {}
+    with django_capture_on_commit_callbacks(execute=True):
+        for status in Article.Status:
+            articles[status] = make_article(
+                kind=Article.Kind.PRESS_RELEASE,
+                status=status,
+                image=ContentFile(camera_jpeg(600, 300), name="foto.jpg"),
+                image_alt="Foto",
+            )
+    visitor_client = as_visitor(client, visitor)
+    for status, article in articles.items():
+        expected = 200 if status == Article.Status.PUBLISHED or visitor == "staff" else 404
+        for url in (
+            reverse("news:rendition", args=[article.slug, 480, "webp"]),
+            reverse("news:rendition", args=[article.slug, 600, "jpg"]),
+            reverse("news:original-image", args=[article.slug]),
+        ):
+            response = visitor_client.get(url)
+            assert response.status_code == expected, (status, url)
+            if expected == 200:
+                assert response["Content-Type"].startswith("image/")
