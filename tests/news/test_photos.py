@@ -224,3 +224,24 @@ def test_who_gets_the_renditions_and_the_original(
             assert response.status_code == expected, (status, url)
             if expected == 200:
                 assert response["Content-Type"].startswith("image/")
+
+
+def test_a_restored_version_gets_its_renditions_again(
+    photo_article, django_capture_on_commit_callbacks
+):
+    import reversion
+    from reversion.models import Version
+
+    with reversion.create_revision():
+        photo_article.save()
+    old = photo_article.current_renditions
+    with django_capture_on_commit_callbacks(execute=True):
+        photo_article.image = ContentFile(camera_jpeg(600, 300), name="neu.jpg")
+        photo_article.save()
+    assert not default_storage.exists(rendition_name(old["name"], 480, "webp"))
+    with django_capture_on_commit_callbacks(execute=True):
+        Version.objects.get_for_object(photo_article).get().revert()
+    photo_article.refresh_from_db()
+    assert photo_article.image.name == old["name"]
+    assert photo_article.current_renditions == old
+    assert default_storage.exists(rendition_name(old["name"], 480, "webp"))
