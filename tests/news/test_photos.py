@@ -245,3 +245,15 @@ def test_a_restored_version_gets_its_renditions_again(
     assert photo_article.image.name == old["name"]
     assert photo_article.current_renditions == old
     assert default_storage.exists(rendition_name(old["name"], 480, "webp"))
+
+
+def test_an_image_below_the_fold_loads_lazily_the_lead_image_at_once(photo_article, client):
+    from django.template.loader import render_to_string
+
+    below = render_to_string(
+        "news/_article_image.html", {"article": photo_article, "sizes": "20rem", "lazy": True}
+    )
+    assert 'loading="lazy"' in below and 'sizes="20rem"' in below
+    assert 'width="1200" height="600"' in below
+    page = client.get(photo_article.get_absolute_url()).content.decode()
+    assert "article__image" in page and 'loading="lazy"' not in page
