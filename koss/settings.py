@@ -410,6 +410,8 @@ KOSS_OPEN_DATA_ATTRIBUTION = os.environ.get(
 
 # Largest uploads staff may attach, in bytes.
 KOSS_MAX_IMAGE_SIZE = env_int("KOSS_MAX_IMAGE_SIZE", 2 * 1024 * 1024)
+# Photos of articles come from cameras and phones; pages show smaller renditions of them.
+KOSS_MAX_PHOTO_SIZE = env_int("KOSS_MAX_PHOTO_SIZE", 20 * 1024 * 1024)
 KOSS_MAX_DOCUMENT_SIZE = env_int("KOSS_MAX_DOCUMENT_SIZE", 20 * 1024 * 1024)
 
 # Security headers and cookies.

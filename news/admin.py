@@ -58,7 +58,7 @@ class ArticleAdmin(
                 ),
             },
         ),
-        (_("Bild"), {"fields": ["image", "image_alt"]}),
+        (_("Bild"), {"fields": ["image", "image_alt", "image_credit", "image_license"]}),
         (_("Ansprechperson"), {"fields": ["contact_name", "contact_email", "contact_phone"]}),
         (_("Verknüpfungen"), {"fields": ["related_partners", "related_meetings"]}),
         (_("Verlauf"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),

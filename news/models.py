@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -9,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from koss.core.choices import choice_display
 from koss.core.files import UploadTo
 from koss.core.links import public_url
+from koss.core.images import RENDITION_WIDTHS, cleaned_image
 from koss.core.models import Searchable, UploadedFile
 from koss.core.querysets import PublishableQuerySet
 from koss.core.richtext import RichTextField
 from koss.core.validators import (
     validate_document_upload,
-    validate_image_upload,
+    validate_photo_upload,
 )
 from partners.models import Partner
 
@@ -128,14 +130,40 @@ class Article(Searchable):
         _("Bild"),
         upload_to=UploadTo("news/images/%Y/", "image"),
         blank=True,
-        validators=[validate_image_upload],
-        help_text=_("PNG, JPEG oder WebP, höchstens 2 MB."),
+        validators=[validate_photo_upload],
+        help_text=_(
+            "PNG, JPEG oder WebP, höchstens 20 MB und 40 Megapixel, etwa ein Foto direkt aus der "
+            "Kamera. Es wird aufrecht gedreht und ohne Metadaten (auch ohne GPS-Standort) "
+            "gespeichert; die Website zeigt verkleinerte Fassungen."
+        ),
     )
     image_alt = models.CharField(
         _("Alternativtext des Bildes"),
         max_length=300,
         blank=True,
         help_text=_("Was das Bild zeigt, für Menschen, die es nicht sehen."),
+    )
+    image_credit = models.CharField(
+        _("Bildnachweis"),
+        max_length=200,
+        blank=True,
+        help_text=_("Wer das Foto gemacht hat, z. B. „Foto: Anna Muster“; steht unter dem Bild."),
+    )
+    image_license = models.CharField(
+        _("Lizenz"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Unter welchen Bedingungen andere das Bild nutzen dürfen, z. B. „CC BY 4.0“ oder "
+            "„Abdruck honorarfrei nur mit Bildnachweis“; steht unter dem Bild."
+        ),
+    )
+    image_width = models.PositiveIntegerField(_("Bildbreite"), null=True, editable=False)
+    image_height = models.PositiveIntegerField(_("Bildhöhe"), null=True, editable=False)
+    # What news.photos.make_renditions wrote for the image (koss.core.images.write_renditions);
+    # empty until then, or when it was made for an image the article no longer has.
+    image_renditions = models.JSONField(
+        _("Verkleinerte Fassungen des Bildes"), default=dict, editable=False
     )
     starts_at = models.DateTimeField(
         _("Beginn der Veranstaltung"),
@@ -268,6 +296,56 @@ class Article(Searchable):
         if self.image:
             data["image"] = public_url(reverse("news:image", kwargs={"slug": self.slug}))
         return data
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            # A new upload: upright, without EXIF and GPS, before anything stores or serves it.
+            content, self.image_width, self.image_height = cleaned_image(self.image)
+            self.image = ContentFile(content.read(), name=self.image.name)
+        elif not self.image:
+            self.image_width = self.image_height = None
+        super().save(*args, **kwargs)
+
+    @property
+    def current_renditions(self):
+        """The renditions of the image as it is now, or None while they are being made."""
+        if self.image and self.image_renditions.get("name") == self.image.name:
+            return self.image_renditions
+        return None
+
+    @property
+    def picture(self):
+        """What the page's <picture> needs: the srcsets of the renditions (WebP and the fallback),
+        the fallback's src, and the image's width and height, which keep the layout from shifting.
+        Without renditions yet, the original alone, with its size when known."""
+        version = f"?v={int(self.updated_at.timestamp())}" if self.updated_at else ""
+        renditions = self.current_renditions
+        if renditions is None:
+            return {
+                "src": reverse("news:image", args=[self.slug]) + version,
+                "width": self.image_width,
+                "height": self.image_height,
+            }
+
+        def url(width, extension):
+            return reverse("news:rendition", args=[self.slug, width, extension]) + version
+
+        def srcset(extension):
+            return ", ".join(f"{url(width, extension)} {width}w" for width in renditions["widths"])
+
+        fallback = renditions["fallback"]
+        middle = [width for width in renditions["widths"] if width <= RENDITION_WIDTHS[1]]
+        return {
+            "webp_srcset": srcset("webp"),
+            "srcset": srcset(fallback),
+            "src": url((middle or renditions["widths"])[-1], fallback),
+            "width": renditions["width"],
+            "height": renditions["height"],
+        }
+
+    @property
+    def offers_original_image(self):
+        """Press releases offer journalists the photo in full size to download."""
+        return bool(self.image) and self.kind == self.Kind.PRESS_RELEASE
 
     @property
     def is_event(self):

@@ -16,6 +16,8 @@ urlpatterns = [
     path("presseliste/abmelden/<slug:token>/", views.press_unsubscribe, name="press_unsubscribe"),
     path("<slug:slug>/", views.article_detail, name="detail"),
     path("<slug:slug>/bild/", views.article_image, name="image"),
+    path("<slug:slug>/bild/<int:width>.<str:extension>", views.image_rendition, name="rendition"),
+    path("<slug:slug>/bild/original/", views.original_image, name="original-image"),
     path("<slug:slug>/kalender.ics", views.article_calendar, name="calendar"),
     path("<slug:slug>/anhang/<int:pk>/", views.attachment_download, name="attachment"),
 ]

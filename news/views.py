@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -6,6 +7,7 @@ from django.views.decorators.http import require_POST
 from koss.core.cache import KeptCountPaginator, filter_query, public_page
 from koss.core.calendars import ics_response, new_calendar, new_event
 from koss.core.files import file_response, image_response
+from koss.core.images import rendition_name
 from koss.core.querysets import has_staff_rights
 
 from . import press_list
@@ -111,6 +113,33 @@ def article_detail(request, slug):
 def article_image(request, slug):
     article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
     return image_response(article.image, public=article.is_public)
+
+
+def image_rendition(request, slug, width, extension):
+    """A smaller rendition of the article's image, as the page's srcset names it."""
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    renditions = article.current_renditions
+    if (
+        renditions is None
+        or width not in renditions["widths"]
+        or extension not in ("webp", renditions["fallback"])
+    ):
+        raise Http404
+    rendition = article.image.field.attr_class(
+        article, article.image.field, rendition_name(article.image.name, width, extension)
+    )
+    content_type = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}[extension]
+    return file_response(
+        rendition, content_type=content_type, public=article.is_public, as_attachment=False
+    )
+
+
+def original_image(request, slug):
+    """The photo of a press release in full size, to download (upright and without metadata)."""
+    article = get_object_or_404(Article.objects.visible_to(request.user), slug=slug)
+    if not article.offers_original_image:
+        raise Http404
+    return image_response(article.image, public=article.is_public, as_attachment=True)
 
 
 def attachment_download(request, slug, pk):

@@ -82,8 +82,8 @@ def _finish(response, public):
     return response
 
 
-def image_response(field_file, *, public):
-    """An uploaded image shown inline, with its type read from the file's header."""
+def image_response(field_file, *, public, as_attachment=False):
+    """An uploaded image shown inline (or downloaded), with its type read from the file's header."""
     if not field_file:
         raise Http404
     try:
@@ -93,4 +93,6 @@ def image_response(field_file, *, public):
         raise Http404 from None
     if content_type is None:
         raise Http404
-    return file_response(field_file, content_type=content_type, public=public, as_attachment=False)
+    return file_response(
+        field_file, content_type=content_type, public=public, as_attachment=as_attachment
+    )

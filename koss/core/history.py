@@ -30,8 +30,9 @@ from reversion.models import Revision, Version
 
 from .richtext import RichTextField
 
-# Kept up to date by every save, never edited: not part of a version.
-NOT_RECORDED = ("search_vector", "search_stems")
+# Kept up to date by every save or by a background task, never edited: not part of a version
+# (a restored version gets its image renditions made anew).
+NOT_RECORDED = ("search_vector", "search_stems", "image_renditions")
 
 
 def register_history(model, follow=()):

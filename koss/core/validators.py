@@ -45,6 +45,16 @@ def validate_image_upload(upload):
         raise ValidationError(_("Bitte laden Sie ein Bild im Format PNG, JPEG oder WebP hoch."))
 
 
+def validate_photo_upload(upload):
+    """Like validate_image_upload, for camera photos: up to KOSS_MAX_PHOTO_SIZE (the stored file
+    is re-encoded without its metadata, and pages show smaller renditions of it)."""
+    _check_size(upload, settings.KOSS_MAX_PHOTO_SIZE)
+    image_format, pixels = _read_image(upload, verify=True)
+    _check_pixels(pixels)
+    if image_format not in ALLOWED_IMAGE_FORMATS:
+        raise ValidationError(_("Bitte laden Sie ein Bild im Format PNG, JPEG oder WebP hoch."))
+
+
 def image_content_type(file):
     """The media type of an allowed image, read from its header; None for anything else.
 
