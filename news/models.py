@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from koss.core.choices import choice_display
 from koss.core.files import UploadTo
-from koss.core.links import public_url
 from koss.core.images import RENDITION_WIDTHS, cleaned_image
+from koss.core.links import public_url
 from koss.core.models import Searchable, UploadedFile
 from koss.core.querysets import PublishableQuerySet
 from koss.core.richtext import RichTextField
@@ -296,6 +296,7 @@ class Article(Searchable):
         if self.image:
             data["image"] = public_url(reverse("news:image", kwargs={"slug": self.slug}))
         return data
+
     def save(self, *args, **kwargs):
         if self.image and not self.image._committed:
             # A new upload: upright, without EXIF and GPS, before anything stores or serves it.
