@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from .core.admin import ProseEditorAdminMixin
+from .core.admin import GermanSlugAdminMixin, ProseEditorAdminMixin
 from .core.history import HistoryAdmin
 from .core.rights import GRANT_REFUSAL, REFUSAL, outranks, rights_beyond
 from .mail import deliver
@@ -110,7 +110,7 @@ class PageAdmin(ProseEditorAdminMixin, HistoryAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(GermanSlugAdminMixin, admin.ModelAdmin):
     list_display = ["name", "is_published", "updated_at"]
     list_filter = ["is_published"]
     search_fields = ["name", "forms", "explanation"]

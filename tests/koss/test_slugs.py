@@ -9,6 +9,7 @@ from django.urls import reverse
 from advisory_board.models import Board
 from koss.core.admin import GermanSlugAdminMixin
 from koss.core.slugs import slugify_german
+from koss.models import Term
 from news.models import Article
 from partners.models import Partner, Region, Topic
 
@@ -38,7 +39,7 @@ SLUGGED_MODELS = [
 
 
 def test_the_models_with_a_slug_are_known():
-    assert set(SLUGGED_MODELS) == {Partner, Region, Topic, Article, Board}
+    assert set(SLUGGED_MODELS) == {Partner, Region, Topic, Article, Board, Term}
 
 
 @pytest.mark.parametrize("model", SLUGGED_MODELS, ids=lambda model: model._meta.label)

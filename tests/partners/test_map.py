@@ -107,8 +107,9 @@ def test_map_costs_a_constant_number_of_queries(client, django_assert_num_querie
     for slug in ("erfurt", "jena", "gera", "suhl"):
         for _ in range(10):
             make_partner(region=region(slug))
-    # Filter form (regions, topics), count, page, topics of the page, map (regions with counts).
-    with django_assert_num_queries(6 + GENERATION_READ):
+    # Filter form (regions, topics), count, page, topics of the page, map (regions with counts),
+    # the licence of the open data named beside the downloads.
+    with django_assert_num_queries(7 + GENERATION_READ):
         client.get(LIST_URL)
     # The map's regions with counts, the latest news, the next events, the next board meeting.
     with django_assert_num_queries(4 + GENERATION_READ):
