@@ -154,8 +154,9 @@ class Article(Searchable):
         max_length=200,
         blank=True,
         help_text=_(
-            "Unter welchen Bedingungen andere das Bild nutzen dürfen, z. B. „CC BY 4.0“ oder "
-            "„Abdruck honorarfrei nur mit Bildnachweis“; steht unter dem Bild."
+            "Unter welchen Bedingungen andere das Bild nutzen dürfen, z. B. „Creative Commons "
+            "Namensnennung 4.0“ oder „Abdruck honorarfrei nur mit Bildnachweis“; steht unter dem "
+            "Bild."
         ),
     )
     image_width = models.PositiveIntegerField(_("Bildbreite"), null=True, editable=False)

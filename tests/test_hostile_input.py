@@ -38,6 +38,7 @@ HOSTILE = [
 PATH_VALUES = {"int": ["0", "1", "99999999999999999999"], "slug": ["a" * 300, "gibt-es-nicht", "1"]}
 PATH_VALUES["str"] = [quote(value, safe="") for value in HOSTILE if value] + ["a"]
 PATH_VALUES["path"] = PATH_VALUES["str"]
+ROUTE_NAMES = {"string": "str"}
 QUERY_KEYS = ["q", "page", "kind", "level", "region", "topic", "year", "next", "o", "p"]
 FORM_KEYS = [
     "answer",
@@ -71,8 +72,10 @@ def urls_for(route, pattern):
     if not converters:
         yield "/" + route.lstrip("^").rstrip("$").replace("\\", "")
         return
+    # The converter's name as a route writes it: StringConverter is "str".
     kinds = [
-        type(converter).__name__.replace("Converter", "").lower() for _name, converter in converters
+        ROUTE_NAMES.get(name, name)
+        for name in (type(c).__name__.replace("Converter", "").lower() for _n, c in converters)
     ]
     for values in itertools.islice(itertools.product(*(PATH_VALUES[kind] for kind in kinds)), 12):
         url = route

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='image_license',
-            field=models.CharField(blank=True, help_text='Unter welchen Bedingungen andere das Bild nutzen dürfen, z. B. „CC BY 4.0“ oder „Abdruck honorarfrei nur mit Bildnachweis“; steht unter dem Bild.', max_length=200, verbose_name='Lizenz'),
+            field=models.CharField(blank=True, help_text='Unter welchen Bedingungen andere das Bild nutzen dürfen, z. B. „Creative Commons Namensnennung 4.0“ oder „Abdruck honorarfrei nur mit Bildnachweis“; steht unter dem Bild.', max_length=200, verbose_name='Lizenz'),
         ),
         migrations.AddField(
             model_name='article',
