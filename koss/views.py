@@ -37,7 +37,8 @@ HOME_EVENTS = 3
 
 @public_page
 def home(request):
-    # The map and the partner count are computed only when they are not among the kept parts.
+    # The page's content is the same for everyone: what it reads is read only when it is not
+    # among the kept parts of pages.
     network = cache(partner_map)
 
     @cache
@@ -46,17 +47,21 @@ def home(request):
             item["count"] for item in network()["beyond"]
         )
 
-    latest_news = Article.objects.published().defer("body", "search_vector")[:HOME_NEWS]
-    next_events = (
-        Article.objects.published().upcoming_events().defer("body", "search_vector")[:HOME_EVENTS]
-    )
-    next_meeting = (
-        Meeting.objects.announced()
-        .upcoming()
-        .filter(board__is_current=True)
-        .select_related("board")
-        .first()
-    )
+    articles = Article.objects.published().defer("body", "search_vector", "search_stems")
+    latest_news = articles[:HOME_NEWS]
+    next_events = articles.upcoming_events()[:HOME_EVENTS]
+
+    @cache
+    def next_meeting():
+        return (
+            Meeting.objects.announced()
+            .upcoming()
+            .filter(board__is_current=True)
+            .select_related("board")
+            .defer("search_vector", "search_stems")
+            .first()
+        )
+
     return render(
         request,
         "home.html",

@@ -5,6 +5,8 @@ from django.db.models import Exists, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koss.core.cache import kept_value
+
 from .models import Article
 
 
@@ -22,9 +24,9 @@ class ArticleFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["year"].extra["choices"] = [
-            (str(year), str(year)) for year in years_with_articles(self.queryset)
-        ]
+        # The filter of the published articles: its years are the same for every visitor.
+        years = kept_value(["article-years"], lambda: years_with_articles(self.queryset))
+        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in years]
 
 
 def years_with_articles(articles):

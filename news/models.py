@@ -218,6 +218,18 @@ class Article(Searchable):
         indexes = [
             models.Index(fields=["status", "-publish_at"]),
             models.Index(fields=["status", "kind", "-publish_at"]),
+            # Upcoming events (_upcoming_event) in two index scans instead of reading every
+            # article: those with an end, and those without one by their start.
+            models.Index(
+                fields=["ends_at"],
+                condition=Q(kind="veranstaltung"),
+                name="news_article_event_end_idx",
+            ),
+            models.Index(
+                fields=["starts_at"],
+                condition=Q(kind="veranstaltung", ends_at__isnull=True),
+                name="news_article_event_start_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

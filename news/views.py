@@ -4,7 +4,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from koss.core.cache import KeptCountPaginator, filter_query, public_page
+from koss.core.cache import KeptCountPaginator, filter_query, kept_value, public_page
 from koss.core.calendars import ics_response, new_calendar, new_event
 from koss.core.files import file_response, image_response
 from koss.core.images import rendition_name
@@ -22,9 +22,11 @@ ARTICLES_PER_PAGE = 10
 def article_list(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
     query = filter_query(request)
-    articles = filterset.qs.defer("body", "search_vector")
+    articles = filterset.qs.defer("body", "search_vector", "search_stems")
     # Upcoming events come first, above the pages; the rest follows as always, latest first.
-    upcoming_events = list(articles.upcoming_events())
+    upcoming_events = kept_value(
+        ["upcoming-events", query], lambda: list(articles.upcoming_events())
+    )
     page = KeptCountPaginator(
         articles.without_upcoming_events(), ARTICLES_PER_PAGE, vary=["articles", query]
     ).get_page(request.GET.get("page"))
