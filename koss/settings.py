@@ -256,12 +256,14 @@ KOSS_MAIL_RETRY_SECONDS = env_int("KOSS_MAIL_RETRY_SECONDS", 60)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KOSS-Portal <koss@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Two stores. "default", a table in the database (koss.core.cache_backend.SharedStore), holds what
+# Three stores. "default", a table in the database (koss.core.cache_backend.SharedStore), holds what
 # guards the portal: allauth's rate limits and used TOTP codes, the meeting book's build locks and
 # the content generation; every process and instance shares it, pages never push it out, and an
 # outage of Redis does not forget it. "pages" keeps public pages and their parts
 # (koss.core.cache): Redis when REDIS_URL is set, else files on this machine; local memory only
-# with DEBUG. While Redis is away, "pages" keeps nothing and pages are rendered.
+# with DEBUG. While Redis is away, "pages" keeps nothing and pages are rendered. "members" keeps
+# members' own pages (koss.core.cache.kept_for_person) in the memory of the server process that
+# rendered them, never in a store another process or machine reads.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
 _shared_store = {
@@ -284,7 +286,15 @@ else:
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(CACHE_DIR / "pages"),
     }
-CACHES = {"default": _shared_store, "pages": _pages}
+CACHES = {
+    "default": _shared_store,
+    "pages": _pages,
+    "members": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "koss-members",
+        "OPTIONS": {"MAX_ENTRIES": env_int("KOSS_MEMBER_PAGES_KEPT", 200)},
+    },
+}
 
 # Rates, not passwords (bandit B105 misreads the "reset_password" key). They count per client:
 # behind KOSS_TRUSTED_PROXY_COUNT proxies, the client is the address the outermost trusted proxy

@@ -385,3 +385,106 @@ def test_a_generation_of_another_form_is_replaced_not_a_crash(client):
     store.set(GENERATION_KEY, 1733123456.5, None)
     assert client.get("/").status_code == 200
     assert client.get("/partner/").status_code == 200
+
+
+MEMBER_PAGE_READS = 4  # the session, the login, the person's memberships, the generation
+
+
+def members_pages(world):  # noqa: F811
+    return [reverse("advisory_board:members"), world["meeting"].get_absolute_url()]
+
+
+def test_a_members_page_is_kept_for_that_member_alone(
+    client,
+    login,  # noqa: F811
+    world,  # noqa: F811
+    django_assert_num_queries,
+):
+    member = login("member")
+    member.get(reverse("advisory_board:members"))  # the first visit has a welcome of its own
+    for url in members_pages(world):
+        first = member.get(url)
+        with django_assert_num_queries(MEMBER_PAGE_READS):
+            second = member.get(url)
+        assert second.content == first.content, url
+        assert "no-store" in second["Cache-Control"] or "private" in second["Cache-Control"]
+    other = client.__class__()
+    login_as(other, world["users"]["other_board_member"])
+    page = other.get(reverse("advisory_board:members")).content.decode()
+    assert "Maria" not in page and "Protokoll für Mitglieder" not in page
+    assert "Protokoll des anderen Beirats" in page
+
+
+def test_a_kept_members_page_follows_a_new_generation(login, world):  # noqa: F811
+    from advisory_board.models import AgendaItem
+    from koss.core.cache import start_new_generation
+
+    member = login("member")
+    member.get(reverse("advisory_board:members"))  # the first visit has a welcome of its own
+    item = AgendaItem.objects.create(meeting=world["meeting"], position=1, title="Haushalt 2027")
+    start_new_generation()
+    for url in members_pages(world):
+        assert "Haushalt 2027" in member.get(url).content.decode()
+    item.title = "Haushalt 2028"
+    item.save()
+    for url in members_pages(world):  # kept: an ORM write is no edit of staff
+        assert "Haushalt 2027" in member.get(url).content.decode()
+    start_new_generation()  # as every staff edit does
+    for url in members_pages(world):
+        page = member.get(url).content.decode()
+        assert "Haushalt 2028" in page and "Haushalt 2027" not in page
+
+
+def test_staff_pages_and_pages_with_messages_are_never_kept(
+    client,
+    login,  # noqa: F811
+    world,  # noqa: F811
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff = client.__class__()
+    login_as(staff, world["users"]["staff"])
+    url = reverse("advisory_board:members")
+    staff.get(url)
+    with CaptureQueriesContext(connection) as again:
+        staff.get(url)
+    assert len(again) > MEMBER_PAGE_READS + 3
+
+    member = login("member")
+    meeting_page = world["meeting"].get_absolute_url()
+    member.get(meeting_page)
+    reply = reverse("advisory_board:reply", args=[world["meeting"].pk])
+    assert member.post(reply, {"answer": "ja"}).status_code == 302
+    page = member.get(meeting_page).content.decode()
+    assert "Danke!" in page and "Sie haben zugesagt." in page
+    assert "Danke!" not in member.get(meeting_page).content.decode()  # said once
+
+
+def test_a_kept_members_page_ends_with_the_membership_and_the_vote(
+    login,  # noqa: F811
+    world,  # noqa: F811
+):
+    from tests.advisory_board.test_written_votes import make_vote
+
+    # An evening to come: the membership ends with its day, a vote an hour before midnight.
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    evening = timezone.make_aware(datetime.datetime.combine(day, datetime.time(22)))
+    membership = world["people"]["member"].memberships.get()
+    membership.ends_on = day
+    membership.save()
+    url = reverse("advisory_board:members")
+    with time_machine.travel(evening, tick=False):
+        vote = make_vote(world["board"], title="Umlauf zur Stellungnahme")
+        vote.deadline = evening + datetime.timedelta(hours=1)
+        vote.save()
+        member = login("member")
+        page = member.get(url).content.decode()
+        assert "Umlauf zur Stellungnahme" in page and "Protokoll für Mitglieder" in page
+    with time_machine.travel(vote.deadline + datetime.timedelta(seconds=1), tick=False):
+        page = member.get(url).content.decode()
+        assert "Umlauf zur Stellungnahme" not in page and "Protokoll für Mitglieder" in page
+    with time_machine.travel(evening + datetime.timedelta(hours=2, minutes=30), tick=False):
+        page = member.get(url).content.decode()
+        assert "Ihre Mitgliedschaft im Beirat ist beendet" in page
+        assert "Protokoll für Mitglieder" not in page

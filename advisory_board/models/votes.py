@@ -52,6 +52,10 @@ class WrittenVoteQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.started().filter(closed_at__isnull=True, deadline__gt=now)
 
+    def next_deadline(self):
+        """When the next open vote closes to members, or None."""
+        return self.open().order_by("deadline").values_list("deadline", flat=True).first()
+
     def due(self, now=None):
         """Started and not closed, with the deadline reached: to be counted."""
         now = now or timezone.now()

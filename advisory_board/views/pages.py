@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from koss.core.access import MembersOnly
-from koss.core.cache import KeptCountPaginator, public_page
+from koss.core.cache import KeptCountPaginator, kept_for_person, public_page
 from koss.core.collation import german_sort_key
 from koss.core.links import public_url
 from koss.core.querysets import has_staff_rights
@@ -86,25 +86,37 @@ def board_index(request):
 
 @public_page
 def meeting_detail(request, pk):
-    return meeting_page(request, pk)
+    person, boards = visiting_member(request)
+    return kept_for_person(
+        request,
+        [person.seen_until if person else None],
+        lambda: meeting_page(request, pk, member=(person, boards)),
+    )
 
 
-def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
+def visiting_member(request):
+    """The board person behind the request's login and their current boards, with the visit
+    recorded: wherever it begins, so that what is marked new is new since the previous visit
+    ended, as in the members' area."""
+    person, boards = current_member(request.user)
+    if person is not None:
+        person.record_visit(request.session.session_key, timezone.now())
+    return person, boards
+
+
+def meeting_page(request, pk, reply_form=None, comment_form=None, status=200, member=None):
     """The meeting page; with `reply_form` or `comment_form`, what the member sent, with its
-    errors."""
+    errors. `member`: visiting_member(), when already known."""
     user = request.user
-    person, boards = current_member(user)
+    person, boards = member or visiting_member(request)
     meeting = get_object_or_404(
         Meeting.objects.visible_to(user)
         .select_related("board")
+        .defer("search_vector", "search_stems")
         .with_public_summary()
         .with_reply_of(person),
         pk=pk,
     )
-    if person is not None:
-        # A visit, wherever it begins; recorded first, so that what is marked new here is new
-        # since the previous visit ended, as in the members' area.
-        person.record_visit(request.session.session_key, timezone.now())
     is_member = meeting.board_id in boards
     staff = has_staff_rights(user)
     may_see_agenda = is_member or staff
@@ -119,7 +131,13 @@ def meeting_page(request, pk, reply_form=None, comment_form=None, status=200):
     for document in (
         of_meeting.visible_to(user)
         .select_related("agenda_item", "approval_item__meeting")
-        .defer("text", "search_vector", "approval_item__meeting__search_vector")
+        .defer(
+            "text",
+            "search_vector",
+            "search_stems",
+            "approval_item__meeting__search_vector",
+            "approval_item__meeting__search_stems",
+        )
     ):
         if document.meeting_id == meeting.pk:
             documents.append(document)
@@ -230,21 +248,41 @@ def members_area(request):
         context["former_member"] = Membership.objects.filter(person__user=user).exists()
         return render(request, "advisory_board/members.html", context)
 
-    now = timezone.now()
+    first_visit = person is not None and person.last_visit_at is None
+    if person:
+        person.record_visit(request.session.session_key, timezone.now())
+    seen_until = person.seen_until if person else None
+    show_all = request.GET.get("alle") == "1"
+    context.update({"first_visit": first_visit, "seen_until": seen_until, "show_all": show_all})
+    return kept_for_person(
+        request,
+        [first_visit, seen_until, show_all],
+        lambda: render_members_area(request, context, person, boards, joined_on),
+    )
+
+
+def render_members_area(request, context, person, boards, joined_on):
+    user, seen_until, show_all = request.user, context["seen_until"], context["show_all"]
     # Members see a meeting once it is announced, as everyone else does: no link to a page they
     # cannot open, no reply to a date that may still move.
-    meetings = Meeting.objects.announced().filter(board__in=boards).select_related("board")
+    meetings = (
+        Meeting.objects.announced()
+        .filter(board__in=boards)
+        .select_related("board")
+        .defer("search_vector", "search_stems")
+    )
     next_meeting = meetings.upcoming().with_reply_of(person).first()
     documents = (
         Document.objects.visible_to(user)
         .select_related("meeting")
-        .defer("text", "search_vector", "meeting__search_vector")
+        .defer(
+            "text",
+            "search_vector",
+            "search_stems",
+            "meeting__search_vector",
+            "meeting__search_stems",
+        )
     )
-    first_visit = person is not None and person.last_visit_at is None
-    if person:
-        person.record_visit(request.session.session_key, now)
-    seen_until = person.seen_until if person else None
-    show_all = request.GET.get("alle") == "1"
     new_documents = documents.new_since(seen_until, joined_on)
     if not show_all:
         # One more than shown tells whether there are more, without counting them.
@@ -252,7 +290,6 @@ def members_area(request):
     new_documents = list(new_documents)
     context.update(
         {
-            "first_visit": first_visit,
             "next_meeting": next_meeting,
             "next_reply": next_meeting.reader_reply if next_meeting else None,
             "open_tasks": Outcome.objects.visible_to(user)
@@ -262,8 +299,6 @@ def members_area(request):
             .for_list()
             .by_due_date(),
             "next_agenda": next_meeting.agenda_items.all() if next_meeting else [],
-            "seen_until": seen_until,
-            "show_all": show_all,
             "more_new_documents": len(new_documents) > NEW_DOCUMENTS_LIMIT and not show_all,
             "new_by_meeting": by_meeting(
                 new_documents if show_all else new_documents[:NEW_DOCUMENTS_LIMIT]

@@ -1,8 +1,8 @@
 """Public pages kept for anonymous visitors, and parts of pages kept for everyone, per content
 generation.
 
-The content generation names the state of the public content. Every change staff make (any
-successful POST with staff rights) and every command that writes content starts a new one; so
+The content generation names the state of the content. Every change made on the site (any
+successful POST of a logged-in person) and every command that writes content starts a new one; so
 does the moment something changes by itself (a scheduled article or document appears, a meeting
 begins), which the apps register with `register_scheduled_change()`. Whatever is kept belongs to
 one generation and is never served in another: no visitor sees a page from before an edit.
@@ -11,7 +11,7 @@ The generation is kept in the database (the default cache, `SharedStore`), where
 Redis cannot lose a new one and a Redis that returns with older data cannot bring an old one
 back: a page kept in Redis is served only while it belongs to the generation the database holds.
 
-Two mechanisms use it:
+Three mechanisms use it:
 - the page cache: a rendered public page for anonymous visitors, read before any other
   middleware runs, with one read of the generation (database) and one of the page (Redis);
   browsers revalidate with ETags. A page declares the query parameters it reads
@@ -20,7 +20,10 @@ Two mechanisms use it:
 - Django's `{% cache %}` tag for parts of pages that are the same for every visitor, with
   `generation` among what they vary on (`{% cache fragment_seconds "name" generation … %}`; the
   context processor `generation_context` provides both values), and the totals of a directory's
-  filters (`KeptCountPaginator`), kept the same way.
+  filters (`KeptCountPaginator`), kept the same way;
+- members' pages (`kept_for_person`): one member's page, kept for that member alone, for the
+  generation, the day and the visit, in the memory of the server process (never in Redis). Members change what members see (a reply, a vote, a
+  comment), so every change a logged-in person makes starts a new generation, not only staff's.
 """
 
 import hashlib
@@ -29,6 +32,7 @@ import threading
 from functools import partial, wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import DatabaseError
@@ -39,14 +43,14 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.connection import ConnectionProxy
 from django.utils.functional import SimpleLazyObject, cached_property
 
-from koss.core.querysets import has_staff_rights
-
 logger = logging.getLogger(__name__)
 
 # Pages and their parts have a cache of their own, which misses while Redis is away
 # (koss.core.cache_backend); the generation lives in the database's store.
 cache = ConnectionProxy(caches, "pages")
 store = ConnectionProxy(caches, "default")
+# Members' pages stay in the memory of the process that rendered them.
+personal = ConnectionProxy(caches, "members")
 
 GENERATION_KEY = "koss:content-generation"
 # Without anything scheduled, a generation is still renewed after this long.
@@ -149,16 +153,56 @@ class KeptCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
-        if seconds <= 0:
-            return super().count
-        key = (
-            "koss:count:"
-            + hashlib.sha256(
-                "\x00".join(map(str, [current_generation(), *self.vary])).encode()
-            ).hexdigest()
-        )
-        return cache.get_or_set(key, lambda: Paginator.count.func(self), seconds)
+        return kept_value(["count", *self.vary], lambda: Paginator.count.func(self))
+
+
+def kept_value(vary, compute):
+    """`compute()`, kept like a part of a page: for the generation and `vary`, which names the
+    value and all it depends on. Computed each time while parts of pages are not kept."""
+    seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    parts = [current_generation(), *vary]
+    key = "koss:value:" + hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()
+    return cache.get_or_set(key, compute, seconds)
+
+
+def kept_for_person(request, vary, render):
+    """The page `render()` makes for the logged-in member of this request, kept for them alone.
+
+    A kept page is served only to the same login, with the same CSRF cookie (its forms carry a
+    token of its secret), in the same generation, on the same day (memberships and date polls end with
+    a day) and with the same `vary` (what the page reads of the person's visit and the query).
+    Staff and pages with messages to show get a page rendered for them; so does everyone while
+    parts of pages are not kept.
+    """
+    seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
+    user = request.user
+    secret = request.META.get("CSRF_COOKIE", "")
+    if (
+        seconds <= 0
+        or request.method not in ("GET", "HEAD")
+        or not user.is_authenticated
+        or user.is_staff
+        or user.is_superuser
+        or len(messages.get_messages(request))
+    ):
+        return render()
+    parts = [current_generation(), user.pk, timezone.localdate(), secret, request.path, *vary]
+    key = "koss:person:" + hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()
+    response = personal.get(key)
+    if response is None:
+        response = render()
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            # A page whose forms carry a CSRF secret made while it was rendered is not kept:
+            # the secret reaches the browser with this response alone.
+            and request.META.get("CSRF_COOKIE", "") == secret
+        ):
+            personal.set(key, response, seconds)
+    return response
 
 
 def filter_query(request):
@@ -200,12 +244,7 @@ class AnonymousPageCacheMiddleware:
 
         user = getattr(request, "user", None)
         logged_in = user is not None and user.is_authenticated
-        if (
-            request.method == "POST"
-            and logged_in
-            and has_staff_rights(user)
-            and response.status_code < 400
-        ):
+        if request.method == "POST" and logged_in and response.status_code < 400:
             start_new_generation()
         if logged_in:
             # Pages of logged-in people stay out of shared caches.
