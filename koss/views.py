@@ -47,9 +47,16 @@ def home(request):
             item["count"] for item in network()["beyond"]
         )
 
-    articles = Article.objects.published().defer("body", "search_vector", "search_stems")
-    latest_news = articles[:HOME_NEWS]
-    next_events = articles.upcoming_events()[:HOME_EVENTS]
+    def articles():
+        return Article.objects.published().defer("body", "search_vector", "search_stems")
+
+    @cache
+    def latest_news():
+        return articles()[:HOME_NEWS]
+
+    @cache
+    def next_events():
+        return articles().upcoming_events()[:HOME_EVENTS]
 
     @cache
     def next_meeting():
