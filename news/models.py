@@ -325,7 +325,7 @@ class Article(Searchable):
         renditions = self.current_renditions
         if renditions is None:
             return None
-        version = f"?v={int(self.updated_at.timestamp())}" if self.updated_at else ""
+        version = f"?v={self.image_version}"
 
         def url(width, extension):
             return reverse("news:rendition", args=[self.slug, width, extension]) + version
@@ -342,6 +342,12 @@ class Article(Searchable):
             "width": renditions["width"],
             "height": renditions["height"],
         }
+
+    @property
+    def image_version(self):
+        """Names this state of the article in its image addresses: it changes with every save, so
+        an address once sent always means the same bytes and browsers may keep them."""
+        return str(int(self.updated_at.timestamp())) if self.updated_at else ""
 
     @property
     def offers_original_image(self):

@@ -18,7 +18,7 @@ from koss.core.images import rendition_name, rendition_widths
 from koss.core.validators import validate_photo_upload
 from news.models import Article
 
-from ..factories import camera_photo, login_as, make_article
+from ..factories import camera_photo, login_as, make_article, make_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage_backend")]
 
@@ -352,3 +352,17 @@ def test_make_photo_renditions_now_makes_them_in_its_own_process():
     imported.refresh_from_db()
     assert imported.current_renditions["widths"] == [480, 800, 900]
     assert stored(rendition_name(imported.image.name, 900, "webp")).size == (900, 600)
+
+
+def test_a_rendition_at_the_address_the_page_names_is_kept_by_browsers(photo_article, client):
+    html = client.get(photo_article.get_absolute_url()).content.decode()
+    named = next(url for url in picture_urls(html) if "/480.webp?" in url)
+    response = client.get(named)
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert cache_control == {"public", "max-age=31536000", "s-maxage=3600", "immutable"}
+    # An address of an earlier state of the article, or none, is kept an hour, as before.
+    for url in (named.split("?")[0], named.split("?")[0] + "?v=1"):
+        assert client.get(url)["Cache-Control"] == "public, max-age=3600"
+    Article.objects.filter(pk=photo_article.pk).update(status=Article.Status.DRAFT)
+    login_as(client, make_staff())
+    assert client.get(named)["Cache-Control"] == "private, no-store"
