@@ -330,15 +330,14 @@ class Article(Searchable):
     def picture(self):
         """What the page's <picture> needs: the srcsets of the renditions (WebP and the fallback),
         the fallback's src, and the image's width and height, which keep the layout from shifting.
-        Without renditions yet, the original alone, with its size when known."""
-        version = f"?v={int(self.updated_at.timestamp())}" if self.updated_at else ""
+
+        Until the background task has made them all, the first rendition alone; None while there
+        is none (an image stored past the portal, until `make_photo_renditions`): the page never
+        sends the original, which can weigh 20 MB."""
         renditions = self.current_renditions
         if renditions is None:
-            return {
-                "src": reverse("news:image", args=[self.slug]) + version,
-                "width": self.image_width,
-                "height": self.image_height,
-            }
+            return None
+        version = f"?v={self.image_version}"
 
         def url(width, extension):
             return reverse("news:rendition", args=[self.slug, width, extension]) + version
@@ -355,6 +354,12 @@ class Article(Searchable):
             "width": renditions["width"],
             "height": renditions["height"],
         }
+
+    @property
+    def image_version(self):
+        """Names this state of the article in its image addresses: it changes with every save, so
+        an address once sent always means the same bytes and browsers may keep them."""
+        return str(int(self.updated_at.timestamp())) if self.updated_at else ""
 
     @property
     def offers_original_image(self):

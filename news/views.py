@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -131,9 +132,18 @@ def image_rendition(request, slug, width, extension):
         article, article.image.field, rendition_name(article.image.name, width, extension)
     )
     content_type = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}[extension]
-    return file_response(
+    response = file_response(
         rendition, content_type=content_type, public=article.is_public, as_attachment=False
     )
+    if article.is_public and request.GET.get("v") == article.image_version:
+        # The address the page names is this rendition's for good: a browser keeps it a year; a
+        # shared cache an hour, so that a photo taken off the site soon leaves it too.
+        # (patch_cache_control would keep the hour of file_response: the smaller max-age wins.)
+        del response["Cache-Control"]
+        patch_cache_control(
+            response, public=True, max_age=365 * 24 * 60 * 60, s_maxage=3600, immutable=True
+        )
+    return response
 
 
 def original_image(request, slug):

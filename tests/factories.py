@@ -1,5 +1,6 @@
 """Small factory functions: each makes one valid object, overridable by keyword."""
 
+import functools
 import importlib
 from itertools import count
 
@@ -279,3 +280,96 @@ def form_data(response):
         for form in formset.forms[:initial]:
             add(form)
     return data
+
+
+@functools.cache
+def camera_photo(width=4000, height=3000, seed=1):
+    """A JPEG that compresses like a camera's photo of people before houses: a smooth sky with
+    soft clouds, meadows with detail at every scale, sharp edges, lettering, the lens's softness
+    and the sensor's grain; 12 megapixels and some 4 MB at the default size. Made the same every
+    time (Python's random numbers, not Pillow's), and once per process."""
+    import io
+    import math
+    import random
+
+    from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    size = (width, height)
+
+    def texture(cells, amplitude):
+        """Noise of `cells` cells across, smoothly enlarged; its spread is `amplitude`."""
+        cells = (max(2, cells), max(2, cells * height // width))
+        noise = Image.frombytes("L", cells, rng.randbytes(cells[0] * cells[1]))
+        noise = noise.point(lambda v: round(128 + (v - 128) * amplitude / 74))
+        return noise.resize(size, Image.Resampling.BICUBIC)
+
+    gradient = Image.linear_gradient("L").resize(size)
+    sky = Image.merge(
+        "RGB",
+        [
+            gradient.point(lambda v: 70 + v * 0.6),
+            gradient.point(lambda v: 120 + v * 0.45),
+            gradient.point(lambda v: 200 + v * 0.2),
+        ],
+    )
+    clouds = texture(16, 90).point(lambda v: max(0, v - 140) * 3)
+    sky = Image.composite(Image.new("RGB", size, (245, 245, 250)), sky, clouds)
+    # Meadows: coarser structure with the larger amplitude, as in nature.
+    light = texture(24, 50)
+    for cells, amplitude in ((60, 45), (160, 40), (400, 34), (1000, 26)):
+        light = ImageChops.add(light, texture(cells * width // 4000, amplitude), offset=-128)
+    meadow = Image.merge(
+        "RGB",
+        [
+            light.point(lambda v: 40 + v * 0.45),
+            light.point(lambda v: 70 + v * 0.5),
+            light.point(lambda v: 20 + v * 0.25),
+        ],
+    )
+    land = Image.new("L", size, 0)
+    hills = [(0, height)]
+    for x in range(0, width + 1, max(1, width // 80)):
+        y = height * 0.45 + height / 25 * math.sin(x / width * 7 + seed) + rng.randint(-10, 10)
+        hills.append((x, int(y)))
+    ImageDraw.Draw(land).polygon([*hills, (width, height)], fill=255)
+    photo = Image.composite(meadow, sky, land.filter(ImageFilter.GaussianBlur(3)))
+    draw = ImageDraw.Draw(photo)
+    x = int(width * 0.08)
+    while x < width * 0.9:  # houses with roofs and windows
+        w, h = rng.randint(width // 14, width // 7), rng.randint(height // 6, height // 3)
+        top, bottom = int(height * 0.62) - h, int(height * 0.7)
+        draw.rectangle((x, top, x + w, bottom), fill=tuple(rng.randint(120, 230) for _ in "rgb"))
+        draw.polygon(
+            [(x - 10, top), (x + w // 2, top - h // 4), (x + w + 10, top)], fill=(150, 60, 40)
+        )
+        for wy in range(top + h // 10, int(height * 0.66), max(30, h // 6)):
+            for wx in range(x + w // 12, x + w - w // 8, max(30, w // 5)):
+                draw.rectangle(
+                    (wx, wy, wx + w // 10, wy + h // 14),
+                    fill=(40, 50, 60),
+                    outline=(250, 250, 250),
+                    width=max(2, width // 1000),
+                )
+        x += w + rng.randint(width // 40, width // 12)
+    for i in range(5):  # people
+        cx, cy, r = int(width * (0.15 + 0.17 * i)), int(height * 0.72), height // 30
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(224, 172, 140))
+        clothes = tuple(rng.randint(20, 200) for _ in "rgb")
+        draw.rounded_rectangle((cx - 2 * r, cy + r, cx + 2 * r, cy + 7 * r), radius=r, fill=clothes)
+    sign = (int(width * 0.6), int(height * 0.15), int(width * 0.95), int(height * 0.25))
+    draw.rectangle(sign, fill=(250, 250, 245), outline=(0, 80, 110), width=max(1, width // 300))
+    draw.text(
+        (int(width * 0.62), int(height * 0.165)),
+        "Beirat tagt in Erfurt, 5. Sitzung",
+        fill=(0, 60, 90),
+        font_size=height // 28,
+    )
+    photo = photo.filter(ImageFilter.GaussianBlur(0.8 * width / 4000))
+    grain = Image.frombytes("L", size, rng.randbytes(width * height)).point(
+        lambda v: 128 + (v - 128) // 12
+    )
+    photo = Image.merge("RGB", [ImageChops.add(band, grain, offset=-128) for band in photo.split()])
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", quality=92)
+    return buffer.getvalue()

@@ -3,20 +3,22 @@ local disk and in object storage, offered to the browser with srcset, width and 
 
 import io
 import random
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from koss.core.images import rendition_name
+from koss.core.images import rendition_name, rendition_widths
 from koss.core.validators import validate_photo_upload
 from news.models import Article
 
-from ..factories import login_as, make_article
+from ..factories import camera_photo, login_as, make_article, make_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("storage_backend")]
 
@@ -89,7 +91,7 @@ def test_a_png_stays_a_png(django_capture_on_commit_callbacks):
 def test_renditions_are_written_through_the_storage(photo_article, client):
     name = photo_article.image.name
     renditions = photo_article.current_renditions
-    assert renditions["widths"] == [480, 960, 1200]
+    assert renditions["widths"] == [480, 800, 1200]
     for width in renditions["widths"]:
         for extension, image_format in (("webp", "WEBP"), ("jpg", "JPEG")):
             image = stored(rendition_name(name, width, extension))
@@ -109,19 +111,56 @@ def test_the_page_offers_the_renditions_with_their_size(photo_article, client):
     slug = photo_article.slug
     assert f'<source type="image/webp" srcset="/aktuelles/{slug}/bild/480.webp?v=' in html
     assert f"/aktuelles/{slug}/bild/1200.jpg?v=" in html
-    assert 'sizes="(min-width: 50rem) 48rem, 100vw"' in html
+    assert 'sizes="(min-width: 50rem) 48rem, calc(100vw - 2rem)"' in html
     assert 'width="1200" height="600"' in html
-    assert f'src="/aktuelles/{slug}/bild/960.jpg?v=' in html
+    assert f'src="/aktuelles/{slug}/bild/800.jpg?v=' in html
+    assert 'fetchpriority="high"' in html
     assert "Bildnachweis: Foto: Anna Muster · Lizenz: CC BY 4.0" in html
     assert f'href="/aktuelles/{slug}/bild/original/" download' in html
 
 
-def test_until_the_renditions_exist_the_original_is_shown_with_its_size(photo_article, client):
+def picture_urls(html):
+    """The addresses the page's <picture> elements offer the browser (src and srcset)."""
+    urls = []
+    for picture in re.findall(r"<picture>.*?</picture>", html, re.DOTALL):
+        for value in re.findall(r'(?:src|srcset)="([^"]+)"', picture):
+            urls += [candidate.split()[0] for candidate in value.split(", ")]
+    return urls
+
+
+def test_until_the_task_has_run_the_page_offers_the_smallest_rendition_alone(client):
+    # A 4000 × 3000 camera photo is stored, the task that makes the renditions is queued for
+    # when the transaction commits: here it never runs, as when no worker runs.
+    article = make_article(
+        image=ContentFile(camera_photo(), name="IMG_4711.JPG"), image_alt="Der Beirat tagt"
+    )
+    article.refresh_from_db()
+    assert article.current_renditions["widths"] == [480]
+    html = client.get(article.get_absolute_url()).content.decode()
+    urls = picture_urls(html)
+    slug = article.slug
+    assert sorted({url.split("?")[0] for url in urls}) == [
+        f"/aktuelles/{slug}/bild/480.jpg",
+        f"/aktuelles/{slug}/bild/480.webp",
+    ]
+    assert 'width="4000" height="3000"' in html
+    for url in urls:
+        response = client.get(url)
+        body = b"".join(response.streaming_content)
+        assert len(body) <= 60_000, (url, len(body))
+        assert Image.open(io.BytesIO(body)).size == (480, 360)
+    assert not [url for url in urls if url.startswith(f"/aktuelles/{slug}/bild/?")]
+
+
+def test_without_any_rendition_the_page_shows_no_photo_rather_than_the_original(
+    photo_article, client
+):
+    # An image stored past the portal (an import), until make_photo_renditions has run.
     Article.objects.filter(pk=photo_article.pk).update(image_renditions={})
     html = client.get(photo_article.get_absolute_url()).content.decode()
-    assert "srcset" not in html
-    assert f'src="/aktuelles/{photo_article.slug}/bild/?v=' in html
-    assert 'width="1200" height="600"' in html
+    assert "<picture>" not in html and "<img" not in html.split('class="article"')[1]
+    assert f"/aktuelles/{photo_article.slug}/bild/?" not in html
+    assert "Bildnachweis: Foto: Anna Muster" in html
     response = client.get(f"/aktuelles/{photo_article.slug}/bild/480.webp")
     assert response.status_code == 404
 
@@ -257,3 +296,73 @@ def test_an_image_below_the_fold_loads_lazily_the_lead_image_at_once(photo_artic
     assert 'width="1200" height="600"' in below
     page = client.get(photo_article.get_absolute_url()).content.decode()
     assert "article__image" in page and 'loading="lazy"' not in page
+
+
+def test_make_photo_renditions_makes_what_is_missing_and_nothing_twice(
+    photo_article, django_capture_on_commit_callbacks
+):
+    def photo(**fields):
+        return make_article(
+            image=ContentFile(camera_jpeg(1000, 500), name="import.jpg"), image_alt="x", **fields
+        )
+
+    # Imported past the portal: neither renditions nor their record.
+    imported = photo()
+    for width in imported.current_renditions["widths"]:
+        for extension in ("webp", "jpg"):
+            default_storage.delete(rendition_name(imported.image.name, width, extension))
+    Article.objects.filter(pk=imported.pk).update(image_renditions={})
+    first_only = photo()  # the task never ran
+    # Restored from a database of the time when the renditions were 480, 960 and 1600 wide.
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier = photo()
+    earlier.refresh_from_db()
+    default_storage.delete(rendition_name(earlier.image.name, 800, "webp"))
+    name = earlier.image.name
+    default_storage.save(rendition_name(name, 960, "webp"), ContentFile(b"RIFF"))
+    Article.objects.filter(pk=earlier.pk).update(
+        image_renditions=earlier.image_renditions | {"widths": [480, 960, 1000]}
+    )
+    make_article()  # without a photo
+    output = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_photo_renditions", stdout=output)
+    assert output.getvalue() == "Verkleinerte Fassungen für 3 Fotos in Auftrag gegeben.\n"
+    for article in (imported, first_only, earlier, photo_article):
+        article.refresh_from_db()
+        renditions = article.current_renditions
+        assert renditions["widths"] == rendition_widths(1000 if article != photo_article else 1200)
+        for width in renditions["widths"]:
+            assert stored(rendition_name(article.image.name, width, "webp")).width == width
+            assert stored(rendition_name(article.image.name, width, "jpg")).width == width
+    assert not default_storage.exists(rendition_name(name, 960, "webp"))
+    again = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("make_photo_renditions", stdout=again)
+    assert again.getvalue() == "Verkleinerte Fassungen für 0 Fotos in Auftrag gegeben.\n"
+    assert callbacks == []
+
+
+def test_make_photo_renditions_now_makes_them_in_its_own_process():
+    imported = make_article(image=ContentFile(camera_jpeg(900, 600), name="a.jpg"), image_alt="x")
+    Article.objects.filter(pk=imported.pk).update(image_renditions={})
+    output = io.StringIO()
+    call_command("make_photo_renditions", "--now", stdout=output)  # nothing waits for a commit
+    assert output.getvalue() == "Verkleinerte Fassungen für 1 Foto erstellt.\n"
+    imported.refresh_from_db()
+    assert imported.current_renditions["widths"] == [480, 800, 900]
+    assert stored(rendition_name(imported.image.name, 900, "webp")).size == (900, 600)
+
+
+def test_a_rendition_at_the_address_the_page_names_is_kept_by_browsers(photo_article, client):
+    html = client.get(photo_article.get_absolute_url()).content.decode()
+    named = next(url for url in picture_urls(html) if "/480.webp?" in url)
+    response = client.get(named)
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert cache_control == {"public", "max-age=31536000", "s-maxage=3600", "immutable"}
+    # An address of an earlier state of the article, or none, is kept an hour, as before.
+    for url in (named.split("?")[0], named.split("?")[0] + "?v=1"):
+        assert client.get(url)["Cache-Control"] == "public, max-age=3600"
+    Article.objects.filter(pk=photo_article.pk).update(status=Article.Status.DRAFT)
+    login_as(client, make_staff())
+    assert client.get(named)["Cache-Control"] == "private, no-store"

@@ -52,5 +52,7 @@ class Command(BaseCommand):
                             default_storage, path.relative_to(media).as_posix(), File(handle)
                         )
                     files += 1
+        # An older backup may hold photos without their renditions (or of other widths).
+        call_command("make_photo_renditions", stdout=self.stdout)
         start_new_generation()
         self.stdout.write(f"Sicherung {source} eingespielt: {files} Dateien.")
