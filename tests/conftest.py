@@ -128,10 +128,13 @@ def empty_cache(request, monkeypatch):
     monkeypatch.setattr("koss.core.cache_backend._unavailable_until", 0.0)
 
 
+# Hashing with production strength costs half a second per user; tests need no strength.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Hashing with production strength costs half a second per user; tests need no strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture
