@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.test import override_settings
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -97,6 +98,9 @@ def _demo_site(_demo_database, site_server, django_db_blocker, tmp_path_factory)
     yield SimpleNamespace(server=site_server, media_root=media_root)
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+        # As after a transactional test: the test database can be dropped at the end.
+        for connection in connections.all(initialized_only=True):
+            connection.close()
 
 
 @pytest.fixture
