@@ -14,11 +14,13 @@ TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-key-not-for-pr
 
 WORKERS ?= 4
 # Test processes: one per core (pytest-xdist); TEST_PROCESSES=0 runs the suite in one process.
-# Tests are handed out one by one in pytest-django's order, so that on every process the tests
-# that empty the database (transactional, browser) come last. Tests that compare response times
-# run afterwards in one process, on a quiet machine.
+# Tests are handed out in pytest-django's order, so that on every process the tests that empty
+# the database (transactional, browser) come last. They are handed out one by one
+# (--maxschedchunk 1; xdist's default sends a quarter of what is left at once): a process never
+# holds a queue of slow browser tests while the other has run out of work. Tests that compare
+# response times run afterwards in one process, on a quiet machine.
 TEST_PROCESSES ?= auto
-PYTEST := $(BIN)/pytest -n $(TEST_PROCESSES) --dist load
+PYTEST := $(BIN)/pytest -n $(TEST_PROCESSES) --dist load --maxschedchunk 1
 
 .PHONY: help run serve test lint format migrate demo requirements browser validator clean fault-drill bench \
 	scale-drill

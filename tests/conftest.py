@@ -2,9 +2,11 @@ import dataclasses
 import itertools
 import os
 import runpy
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -15,20 +17,70 @@ from django.core.management import call_command
 
 from .factories import login_as, make_staff, make_user
 
+# Collected static files, kept between test runs in the tools' cache (as the markup checker is).
+STATIC_CACHE = (
+    Path(os.environ.get("KOSS_TOOLS_CACHE", Path.home() / ".cache" / "koss-portal")) / "static"
+)
+
+
+def static_sources_key():
+    """A digest of everything collectstatic's output depends on: every file the finders find, in
+    their order, the storage and the versions of Django and WhiteNoise."""
+    import hashlib
+    from importlib.metadata import version
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+
+    digest = hashlib.sha256()
+    for part in (
+        version("django"),
+        version("whitenoise"),
+        settings.STATIC_URL,
+        repr(settings.STORAGES["staticfiles"]),
+    ):
+        digest.update(part.encode() + b"\0")
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            digest.update(path.encode() + b"\0")
+            with storage.open(path) as source:
+                digest.update(hashlib.sha256(source.read()).digest())
+    return digest.hexdigest()[:32]
+
+
+def collect_static_once():
+    """The static files as the production storage collects them (hashed names, manifest,
+    compressed copies): collected on the first run, then reused while no source changes, since
+    post-processing costs a quarter of a minute per process. The directory is only read."""
+    from django.test import override_settings
+
+    root = STATIC_CACHE / static_sources_key()
+    if (root / "staticfiles.json").exists():
+        return root
+    STATIC_CACHE.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix="building-", dir=STATIC_CACHE))
+    with override_settings(STATIC_ROOT=building):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        building.rename(root)
+    except OSError:
+        # Another process (an xdist worker) finished the same collection first.
+        shutil.rmtree(building)
+    return root
+
 
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
     """Tests run with the production static storage, which needs the hashed-file manifest.
 
-    Under pytest-xdist each worker process collects the static files and keeps its caches in a
-    directory of its own: one worker's collectstatic or cache.clear() never meets another's."""
+    Under pytest-xdist each worker process keeps its caches in a directory of its own: one
+    worker's cache.clear() never meets another's."""
     from django.conf import settings
     from django.test import override_settings
 
-    overrides = {}
+    overrides = {"STATIC_ROOT": collect_static_once()}
     if os.environ.get("PYTEST_XDIST_WORKER"):
         own = tmp_path_factory.mktemp("worker")
-        overrides["STATIC_ROOT"] = own / "static"
         if not os.environ.get("REDIS_URL"):
             # The shared store is a table in the worker's own test database already.
             overrides["CACHES"] = {
@@ -36,7 +88,6 @@ def collected_static(tmp_path_factory):
                 "pages": {**settings.CACHES["pages"], "LOCATION": str(own / "cache" / "pages")},
             }
     with override_settings(**overrides):
-        call_command("collectstatic", interactive=False, verbosity=0)
         yield
 
 
@@ -128,10 +179,13 @@ def empty_cache(request, monkeypatch):
     monkeypatch.setattr("koss.core.cache_backend._unavailable_until", 0.0)
 
 
+# Hashing with production strength costs half a second per user; tests need no strength.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Hashing with production strength costs half a second per user; tests need no strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture

@@ -4,10 +4,17 @@ There is no skip here on purpose: if Chromium cannot start, the tests fail.
 """
 
 import os
+from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.test import override_settings
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+from ..conftest import FAST_PASSWORD_HASHERS
+from ..factories import restore_migration_data
 
 CHROMIUM = os.environ.get("KOSS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,17 +32,105 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def live_server(collected_static):
+def site_server(collected_static, django_db_setup):
     """pytest-django's live server, but static files come through WhiteNoise, as in production.
 
     Django's test static handler looks files up by their source names and cannot serve the hashed
-    names that the production storage writes into the pages.
+    names that the production storage writes into the pages. The test database comes first: with
+    SQLite in memory, the server takes over the connection to it.
     """
     server = LiveServer("localhost", start=False)
     server.thread.static_handler = lambda application: application
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(site_server):
+    """The live server for a test that makes its own data: by this name pytest-django makes the
+    test transactional and empties the database after it."""
+    return site_server
+
+
+def _uses_database(item):
+    """Whether pytest-django creates the test database for this test (see django_db_setup)."""
+    from django.test import TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    return bool(
+        (cls and issubclass(cls, TransactionTestCase))
+        or item.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+@pytest.fixture(scope="session")
+def _demo_database(request, django_db_setup, django_db_blocker):
+    """pytest-django creates the test database only for a session with a test it sees using one;
+    a session of tests on the shared demo content alone gets it here."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    if any(_uses_database(item) for item in request.session.items):
+        yield
+        return
+    with django_db_blocker.unblock():
+        databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(databases, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def _demo_site(_demo_database, site_server, django_db_blocker, tmp_path_factory):
+    """The demo content, loaded once for the module's tests that only read it (see
+    demo_live_server). It is committed, as the live server's own connection must see it; after
+    the module's last test the database is emptied, as after a transactional test. Settings as
+    every test has them (tests/conftest.py): its files in a directory of their own, fast hashing.
+    """
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with (
+        override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+        django_db_blocker.unblock(),
+    ):
+        restore_migration_data()
+        call_command("load_demo_content", "--force", verbosity=0)
+    yield SimpleNamespace(server=site_server, media_root=media_root)
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+        # As after a transactional test: the test database can be dropped at the end.
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+
+
+@pytest.fixture
+def demo_live_server(request, _demo_site, django_db_blocker, settings):
+    """The live server with the demo content, shared by the module's tests that use this fixture:
+    loading the content costs seconds, such a test a few page visits. These tests may log in
+    (a session, the time of the last login) but change no content; they run after the
+    transactional tests (pytest-django sorts them with the tests without a database). A test
+    here must not also be transactional: the database would be emptied after it."""
+    from django.conf import settings as django_settings
+    from django.core.cache import caches
+
+    assert not request.node.get_closest_marker("django_db"), (
+        "a test on the shared demo content must not be marked django_db"
+    )
+    assert not {"transactional_db", "live_server"} & set(request.fixturenames), (
+        "a test on the shared demo content must not be transactional"
+    )
+    settings.MEDIA_ROOT = _demo_site.media_root
+    server = _demo_site.server
+    with django_db_blocker.unblock():
+        # As tests/conftest.py's empty_cache does for a test with the database: rate limits and
+        # used codes of the module's earlier tests are gone.
+        for alias in django_settings.CACHES:
+            caches[alias].clear()
+        server._live_server_modified_settings.enable()
+        try:
+            yield server
+        finally:
+            server._live_server_modified_settings.disable()
 
 
 @pytest.fixture(scope="session")

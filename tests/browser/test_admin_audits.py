@@ -5,7 +5,6 @@ demo content's inlines, date and time fields, autocomplete fields and the rich-t
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -13,9 +12,7 @@ from advisory_board.models import Board, Document, Meeting, MinutesComment, Outc
 from news.models import Article
 from partners.models import Partner, Topic
 
-from ..factories import login_staff, make_staff, restore_migration_data
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from ..factories import login_staff, make_staff
 
 
 def admin(name, *args):
@@ -73,17 +70,22 @@ def partner():
     ]
 
 
+@pytest.fixture(scope="module")
+def auditor(_demo_site, django_db_blocker):
+    """Staff who passed the second factor, beside the demo content of the module."""
+    with django_db_blocker.unblock():
+        return make_staff("pruefung@example.org")
+
+
 @pytest.fixture
-def staff_with_demo_content(live_server, page):
-    restore_migration_data()
-    call_command("load_demo_content", "--force", verbosity=0)
-    client = login_staff(Client(), make_staff("pruefung@example.org"))
+def staff_with_demo_content(demo_live_server, auditor, page):
+    client = login_staff(Client(), auditor)
     page.context.add_cookies(
         [
             {
                 "name": settings.SESSION_COOKIE_NAME,
                 "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
+                "url": demo_live_server.url,
             }
         ]
     )
@@ -92,13 +94,13 @@ def staff_with_demo_content(live_server, page):
 
 @pytest.mark.parametrize("journey", [meeting_cycle, press_release, partner])
 def test_admin_pages_of_the_staff_journeys_have_no_axe_violations(
-    live_server, staff_with_demo_content, journey
+    demo_live_server, staff_with_demo_content, journey
 ):
     page = staff_with_demo_content
     paths = journey()
     reports = []
     for path in paths:
-        response = page.goto(f"{live_server.url}{path}")
+        response = page.goto(f"{demo_live_server.url}{path}")
         assert response.status == 200, path
         assert page.locator("#content").count() == 1, path
         # axe's preload of the stylesheets inserts them as inline styles, which the admin's

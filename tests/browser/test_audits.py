@@ -4,12 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from playwright.sync_api import expect
-
-from ..factories import restore_migration_data
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC_PAGES = [
     "/",
@@ -43,12 +38,6 @@ PUBLIC_PAGES = [
 ]
 
 
-@pytest.fixture
-def demo_content():
-    restore_migration_data()
-    call_command("load_demo_content", "--force", verbosity=0)
-
-
 def axe_report(page):
     results = Axe().run(page)
     return results.violations_count, results.generate_report()
@@ -56,7 +45,7 @@ def axe_report(page):
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_public_page_has_no_axe_violations_and_no_cookies_or_foreign_requests(
-    live_server, page, demo_content, path
+    page, demo_live_server, path
 ):
     hosts, failed = set(), []
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
@@ -66,7 +55,7 @@ def test_public_page_has_no_axe_violations_and_no_cookies_or_foreign_requests(
             r.status >= 400 and r.request.resource_type != "document" and failed.append(r.url)
         ),
     )
-    page.goto(f"{live_server.url}{path}")
+    page.goto(f"{demo_live_server.url}{path}")
     page.wait_for_load_state("networkidle")
     # The audit is only worth something with the stylesheet applied.
     assert (
@@ -78,7 +67,7 @@ def test_public_page_has_no_axe_violations_and_no_cookies_or_foreign_requests(
     count, report = axe_report(page)
     assert count == 0, report
     assert page.context.cookies() == []
-    assert hosts == {urlsplit(live_server.url).netloc}
+    assert hosts == {urlsplit(demo_live_server.url).netloc}
 
 
 @pytest.mark.parametrize(
@@ -94,16 +83,16 @@ def test_public_page_has_no_axe_violations_and_no_cookies_or_foreign_requests(
         "/aktuelles/abonnieren/",
     ],
 )
-def test_layout_holds_at_320_px(live_server, phone_page, demo_content, path):
-    phone_page.goto(f"{live_server.url}{path}")
+def test_layout_holds_at_320_px(phone_page, demo_live_server, path):
+    phone_page.goto(f"{demo_live_server.url}{path}")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 320
     count, report = axe_report(phone_page)
     assert count == 0, report
 
 
 @pytest.mark.parametrize("path", ["/konto/login/", "/konto/password/reset/", "/konto/signup/"])
-def test_account_pages_have_no_axe_violations(live_server, page, demo_content, path):
-    page.goto(f"{live_server.url}{path}")
+def test_account_pages_have_no_axe_violations(page, demo_live_server, path):
+    page.goto(f"{demo_live_server.url}{path}")
     count, report = axe_report(page)
     assert count == 0, report
 
@@ -122,18 +111,19 @@ MEMBER_PAGES = [
 
 
 @pytest.mark.parametrize("email", ["mitglied@example.org", "ehemalig@example.org"])
-def test_members_pages_have_no_axe_violations(live_server, page, demo_content, email):
-    page.goto(f"{live_server.url}/konto/login/")
+def test_members_pages_have_no_axe_violations(page, demo_live_server, email):
+    page.goto(f"{demo_live_server.url}/konto/login/")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill("demo-koss-2014")
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/beirat/intern/")
     for path in MEMBER_PAGES:
-        page.goto(f"{live_server.url}{path}")
+        page.goto(f"{demo_live_server.url}{path}")
         count, report = axe_report(page)
         assert count == 0, f"{path}: {report}"
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("template", "status"), [("500.html", 500), ("503.html", 503)])
 def test_error_pages_have_no_axe_violations(live_server, page, template, status):
     from django.template.loader import render_to_string
@@ -186,18 +176,18 @@ REFLOW_MEMBER_PAGES = [
 ]
 
 
-def test_no_page_type_scrolls_sideways_at_320_px(live_server, phone_page, demo_content):
+def test_no_page_type_scrolls_sideways_at_320_px(phone_page, demo_live_server):
     widths = {}
     for path in REFLOW_PUBLIC_PAGES:
-        phone_page.goto(f"{live_server.url}{path}")
+        phone_page.goto(f"{demo_live_server.url}{path}")
         widths[path] = phone_page.evaluate("document.documentElement.scrollWidth")
-    phone_page.goto(f"{live_server.url}/konto/login/")
+    phone_page.goto(f"{demo_live_server.url}/konto/login/")
     phone_page.get_by_label("E-Mail-Adresse").fill("mitglied@example.org")
     phone_page.get_by_label("Passwort").fill("demo-koss-2014")
     phone_page.get_by_role("button", name="Anmelden").click()
     phone_page.wait_for_url("**/beirat/intern/")
     for path in REFLOW_MEMBER_PAGES:
-        phone_page.goto(f"{live_server.url}{path}")
+        phone_page.goto(f"{demo_live_server.url}{path}")
         # Logged in: the member's pages, not the login form.
         assert "/konto/login/" not in phone_page.url, path
         widths[path] = phone_page.evaluate("document.documentElement.scrollWidth")
@@ -205,10 +195,8 @@ def test_no_page_type_scrolls_sideways_at_320_px(live_server, phone_page, demo_c
     assert len(widths) == len(REFLOW_PUBLIC_PAGES) + len(REFLOW_MEMBER_PAGES)
 
 
-def test_keyboard_reaches_the_first_partner_past_the_map_by_skip_link(
-    live_server, page, demo_content
-):
-    page.goto(f"{live_server.url}/partner/")
+def test_keyboard_reaches_the_first_partner_past_the_map_by_skip_link(page, demo_live_server):
+    page.goto(f"{demo_live_server.url}/partner/")
     first = page.locator("#ergebnisse .card__title a").first
     # "Zum Inhalt springen", then the page's own jump to the partners, then the first partner.
     page.keyboard.press("Tab")
@@ -228,8 +216,8 @@ def test_keyboard_reaches_the_first_partner_past_the_map_by_skip_link(
     assert presses <= 6
 
 
-def test_phone_names_the_districts_beside_the_map(live_server, phone_390_page, demo_content):
-    phone_390_page.goto(f"{live_server.url}/partner/")
+def test_phone_names_the_districts_beside_the_map(phone_390_page, demo_live_server):
+    phone_390_page.goto(f"{demo_live_server.url}/partner/")
     names = phone_390_page.locator(".partner-map__names a")
     expect(names).to_have_count(22)
     expect(names.first).to_be_visible()

@@ -4,22 +4,12 @@ touch, keyboard and without JavaScript; on wide screens the menu stays in view."
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from ..factories import restore_migration_data
 from .test_audits import axe_report
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 # A quarter of an 844 px high screen.
 MAX_HEADER_HEIGHT = 211
-
-
-@pytest.fixture
-def demo_content():
-    restore_migration_data()
-    call_command("load_demo_content", "--force", verbosity=0)
 
 
 def menu_link(page, name):
@@ -42,11 +32,9 @@ def header_height(page):
         "/suche/",
     ],
 )
-def test_header_takes_at_most_a_quarter_of_a_phone_screen(
-    live_server, phone_390_page, demo_content, path
-):
+def test_header_takes_at_most_a_quarter_of_a_phone_screen(phone_390_page, demo_live_server, path):
     page = phone_390_page
-    page.goto(f"{live_server.url}{path}")
+    page.goto(f"{demo_live_server.url}{path}")
     height = header_height(page)
     print(f"\nheader at 390 × 844 on {path}: {height} px")
     assert height <= MAX_HEADER_HEIGHT
@@ -56,10 +44,10 @@ def test_header_takes_at_most_a_quarter_of_a_phone_screen(
 
 
 def test_menu_opens_by_keyboard_and_its_links_and_search_are_reachable(
-    live_server, phone_390_page, demo_content
+    phone_390_page, demo_live_server
 ):
     page = phone_390_page
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{demo_live_server.url}/")
     toggle = page.locator("summary", has_text="Menü")
     # The skip link, "Leichte Sprache", the logo, then the menu's toggle.
     for _ in range(4):
@@ -85,9 +73,9 @@ def test_menu_opens_by_keyboard_and_its_links_and_search_are_reachable(
     expect(page.locator("details.site-menu")).not_to_have_attribute("open", "")
 
 
-def test_menu_works_without_javascript(live_server, phone_page_without_javascript, demo_content):
+def test_menu_works_without_javascript(phone_page_without_javascript, demo_live_server):
     page = phone_page_without_javascript
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{demo_live_server.url}/")
     page.get_by_text("Menü", exact=True).click()
     menu_link(page, "Aktuelles").click()
     page.wait_for_url("**/aktuelles/")
@@ -98,9 +86,9 @@ def test_menu_works_without_javascript(live_server, phone_page_without_javascrip
     page.wait_for_url("**/suche/?q=Beirat")
 
 
-def test_folded_and_opened_menu_have_no_axe_violations(live_server, phone_390_page, demo_content):
+def test_folded_and_opened_menu_have_no_axe_violations(phone_390_page, demo_live_server):
     page = phone_390_page
-    page.goto(f"{live_server.url}/aktuelles/")
+    page.goto(f"{demo_live_server.url}/aktuelles/")
     count, report = axe_report(page)
     assert count == 0, report
     page.locator("summary", has_text="Menü").click()
@@ -109,16 +97,16 @@ def test_folded_and_opened_menu_have_no_axe_violations(live_server, phone_390_pa
     assert count == 0, report
 
 
-def test_wide_screens_show_the_menu_and_search_without_a_toggle(live_server, page, demo_content):
-    page.goto(f"{live_server.url}/")
+def test_wide_screens_show_the_menu_and_search_without_a_toggle(page, demo_live_server):
+    page.goto(f"{demo_live_server.url}/")
     expect(page.locator("summary", has_text="Menü")).to_be_hidden()
     expect(page.get_by_role("searchbox", name="Website durchsuchen")).to_be_visible()
     menu_link(page, "Beirat").click()
     page.wait_for_url("**/beirat/")
 
 
-def test_logo_link_is_named_by_its_visible_text(live_server, page, demo_content):
-    page.goto(f"{live_server.url}/ueber-uns/")
+def test_logo_link_is_named_by_its_visible_text(page, demo_live_server):
+    page.goto(f"{demo_live_server.url}/ueber-uns/")
     logo = page.locator("a.brand")
     visible = " ".join(logo.inner_text().split())
     assert "LIGA der Freien Wohlfahrtspflege in Thüringen e.V." in visible
