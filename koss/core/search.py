@@ -163,15 +163,17 @@ def search(query, user, kind="", page=None):
         return found
     for source in SOURCES:
         full_text = connection.vendor == "postgresql" and not source.short_list
-        matches = source.queryset(user).filter(_match(terms, full_text, source))
+        visible = source.queryset(user)
+        matches = visible.filter(_match(terms, full_text, source))
         rank = _rank(terms, full_text)
         kept = _kept_for(source, "match", terms)
         if kind and source.key != kind:
             found.groups.append(Group(source, _count(matches, kept), []))
         elif kind:
-            found.groups.append(_page(source, matches, rank, page, terms, kept))
+            found.groups.append(_page(source, visible, matches, rank, page, terms, kept))
         else:
-            total, hits = _hits(matches, rank, 0, OVERVIEW_HITS, _more(kept, 0, OVERVIEW_HITS))
+            kept = _more(kept, 0, OVERVIEW_HITS)
+            total, hits = _hits(visible, matches, rank, 0, OVERVIEW_HITS, kept)
             found.groups.append(Group(source, total, _results(source, hits, terms)))
     if not found.total and connection.vendor == "postgresql" and len(query) >= SIMILAR_MIN_LENGTH:
         found.similar_groups = _similar(query, user, kind)
@@ -229,19 +231,21 @@ def _rank(terms, full_text):
 MAX_PAGE = 10_000
 
 
-def _hits(matches, rank, offset, limit, kept=None):
+def _hits(visible, matches, rank, offset, limit, kept=None):
     """A slice of the best matches and the number of all matches.
 
     The order is found on the keys alone: one narrow query ranks every match and counts them in
-    the same pass (`_ranked`), then the slice's rows are read by their keys. With `kept` (what
-    the ranking depends on, for a source that is the same for every visitor) the ranking is kept
-    per content generation, like the totals of a directory (`koss.core.cache`)."""
+    the same pass (`_ranked`), then the slice's rows are read by their keys, from what the
+    visitor may see (`visible`: the matching is not done twice). With `kept` (what the ranking
+    depends on, for a source that is the same for every visitor) the ranking is kept per content
+    generation, like the totals of a directory (`koss.core.cache`)."""
     total, ranked = _kept(kept, lambda: _ranked(matches, rank, offset, limit))
     if not ranked:
         return total, []
-    # The rows are read through the same filters: a row that ceased to match is left out.
-    rows = matches.filter(pk__in=[pk for pk, _ in ranked]).order_by().defer(
-        *{"search_vector", "search_stems"} & {f.name for f in matches.model._meta.fields}
+    rows = (
+        visible.filter(pk__in=[pk for pk, _ in ranked])
+        .order_by()
+        .defer(*{"search_vector", "search_stems"} & {f.name for f in visible.model._meta.fields})
     )
     by_pk = {row.pk: row for row in rows}
     hits = []
@@ -284,13 +288,14 @@ def _kept(vary, compute):
     seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
     if vary is None or seconds <= 0:
         return compute()
-    key = "koss:search:" + hashlib.sha256(
-        "\x00".join(map(str, [current_generation(), *vary])).encode()
-    ).hexdigest()
+    key = (
+        "koss:search:"
+        + hashlib.sha256("\x00".join(map(str, [current_generation(), *vary])).encode()).hexdigest()
+    )
     return cache.get_or_set(key, compute, seconds)
 
 
-def _page(source, matches, rank, number, terms, kept=None):
+def _page(source, visible, matches, rank, number, terms, kept=None):
     try:
         # Bounded, so that no page number makes an offset the database cannot hold; a page past
         # the end gives the last page below.
@@ -298,13 +303,15 @@ def _page(source, matches, rank, number, terms, kept=None):
     except (TypeError, ValueError):
         number = 1
     offset = (number - 1) * PAGE_HITS
-    total, hits = _hits(matches, rank, offset, PAGE_HITS, _more(kept, offset, PAGE_HITS))
+    total, hits = _hits(visible, matches, rank, offset, PAGE_HITS, _more(kept, offset, PAGE_HITS))
     if not hits and number > 1:
         # A page past the end, as a stale shared link may ask for: the last page instead.
         total = _count(matches, kept)
         number = max(1, -(-total // PAGE_HITS))
         offset = (number - 1) * PAGE_HITS
-        total, hits = _hits(matches, rank, offset, PAGE_HITS, _more(kept, offset, PAGE_HITS))
+        total, hits = _hits(
+            visible, matches, rank, offset, PAGE_HITS, _more(kept, offset, PAGE_HITS)
+        )
     paginator = Paginator(range(total), PAGE_HITS)
     return Group(source, total, _results(source, hits, terms), paginator.get_page(number))
 
@@ -394,10 +401,11 @@ def _similar(query, user, kind):
                 if not source.similar_field or (kind and source.key != kind):
                     continue
                 name = source.similar_field
-                matches = source.queryset(user).filter(**{f"{name}__trigram_word_similar": query})
+                visible = source.queryset(user)
+                matches = visible.filter(**{f"{name}__trigram_word_similar": query})
                 rank = TrigramWordSimilarity(query, name)
                 kept = _more(_kept_for(source, "similar", name, query), 0, OVERVIEW_HITS)
-                total, hits = _hits(matches, rank, 0, OVERVIEW_HITS, kept)
+                total, hits = _hits(visible, matches, rank, 0, OVERVIEW_HITS, kept)
                 if total:
                     groups.append(Group(source, total, _results(source, hits, [])))
     except DatabaseError:
