@@ -369,6 +369,13 @@ def test_no_match_says_so(client):
 # visitor, per content generation (koss.core.cache); never what depends on who searches.
 
 
+@pytest.fixture
+def pages_rendered(settings):
+    """Every page rendered, never served whole from the page cache: what is kept of a search is
+    what these tests look at."""
+    settings.KOSS_PAGE_CACHE_SECONDS = 0
+
+
 def shown(client, query):
     """Everything a search page shows of its hits: groups, counts, titles, snippets, pages."""
     found = client.get(URL, query).context["found"]
@@ -396,7 +403,11 @@ KEPT_QUERIES = [
 ]
 
 
-def test_kept_rankings_show_every_visitor_what_a_fresh_search_shows(world, settings):  # noqa: F811
+def test_kept_rankings_show_every_visitor_what_a_fresh_search_shows(
+    world,  # noqa: F811
+    settings,
+    pages_rendered,
+):
     from django.test import Client
 
     for n in range(25):
@@ -422,7 +433,9 @@ def ranking_queries(client, query):
     return [q["sql"] for q in captured if " OVER " in q["sql"]]
 
 
-def test_a_repeated_search_ranks_only_what_depends_on_the_searcher(client, settings):
+def test_a_repeated_search_ranks_only_what_depends_on_the_searcher(
+    client, settings, pages_rendered
+):
     settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
     make_partner("Verein für Sozialplanung e.V.")
     make_article("Fachtag Sozialplanung")
@@ -431,7 +444,7 @@ def test_a_repeated_search_ranks_only_what_depends_on_the_searcher(client, setti
     assert "advisory_board_document" in again
 
 
-def test_an_edit_ranks_the_matches_anew(client, settings):
+def test_an_edit_ranks_the_matches_anew(client, settings, pages_rendered):
     settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
     make_partner("Verein für Sozialplanung e.V.")
     assert titles(client.get(URL, {"q": "Sozialplanung"})) == ["Verein für Sozialplanung e.V."]
