@@ -10,6 +10,7 @@ from .models import Document, Meeting
 
 class MeetingSource(Source):
     model = Meeting
+    same_for_everyone = True
 
     def queryset(self, user):
         # A held meeting's summary is found once its minutes are approved, as it is shown.

@@ -10,6 +10,7 @@ from .models import Article, Attachment
 
 class ArticleSource(Source):
     model = Article
+    same_for_everyone = True
 
     def queryset(self, user):
         return Article.objects.published()
@@ -20,6 +21,7 @@ class ArticleSource(Source):
 
 class AttachmentSource(Source):
     model = Attachment
+    same_for_everyone = True
 
     def queryset(self, user):
         return Attachment.objects.filter(article__in=Article.objects.published()).select_related(

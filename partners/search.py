@@ -13,6 +13,7 @@ from .models import Partner, Topic
 
 class PartnerSource(Source):
     model = Partner
+    same_for_everyone = True
 
     def queryset(self, user):
         return Partner.objects.published()
@@ -22,6 +23,7 @@ class TopicSource(Source):
     """A topic leads to the directory filtered by it; only topics with published partners."""
 
     model = Topic
+    same_for_everyone = True
     short_list = True
 
     def queryset(self, user):

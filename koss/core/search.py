@@ -13,13 +13,20 @@ typing error still leads somewhere. The search only ever reads what the searchin
 see: the same published() and visible_to() rules as every page.
 
 Each app registers the sources of its models (`register()`, from its `search.py`); this module
-imports no app. One query per source gives both its hits and their total.
+imports no app. Per source, one narrow query ranks and counts the matches (keys and ranks only,
+so that the database orders numbers, not rows), and a second reads the rows of the hits shown.
+Ranking every match is what a search costs most; for the types whose matches are the same for every
+visitor (all but the board's documents), the ranking is therefore kept per content generation, as
+the totals of a directory are (`koss.core.cache`): a repeated search, or the next page, reads it
+instead of ranking again, and no edit is ever followed by a ranking from before it.
 """
 
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -28,11 +35,12 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection, connections, migrations, transaction
-from django.db.models import F, Func, IntegerField, Q, Subquery, TextField, Value
+from django.db.models import Count, F, Func, Q, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, StrIndex
 
 from . import search_spelling
+from .cache import cache, current_generation
 from .models import SearchWord
 from .search_words import beginning, passages, plain, query_terms, stems_text
 
@@ -69,6 +77,9 @@ class Source:
     model = None
     # A short list kept by the editors (topics): its search_stems column serves on every database.
     short_list = False
+    # Whether queryset() ignores the user: the ranking of its matches is then kept per content
+    # generation for every visitor. Never for a source whose matches depend on rights.
+    same_for_everyone = False
 
     def vector(self):
         """The weighted words of an object, as stored in its search_vector column."""
@@ -152,14 +163,17 @@ def search(query, user, kind="", page=None):
         return found
     for source in SOURCES:
         full_text = connection.vendor == "postgresql" and not source.short_list
-        matches = source.queryset(user).filter(_match(terms, full_text, source))
+        visible = source.queryset(user)
+        matches = visible.filter(_match(terms, full_text, source))
         rank = _rank(terms, full_text)
+        kept = _kept_for(source, "match", terms)
         if kind and source.key != kind:
-            found.groups.append(Group(source, matches.count(), []))
+            found.groups.append(Group(source, _count(matches, kept), []))
         elif kind:
-            found.groups.append(_page(source, matches, rank, page, terms))
+            found.groups.append(_page(source, visible, matches, rank, page, terms, kept))
         else:
-            total, hits = _hits(matches, rank, 0, OVERVIEW_HITS)
+            kept = _more(kept, 0, OVERVIEW_HITS)
+            total, hits = _hits(visible, matches, rank, 0, OVERVIEW_HITS, kept)
             found.groups.append(Group(source, total, _results(source, hits, terms)))
     if not found.total and connection.vendor == "postgresql" and len(query) >= SIMILAR_MIN_LENGTH:
         found.similar_groups = _similar(query, user, kind)
@@ -217,30 +231,87 @@ def _rank(terms, full_text):
 MAX_PAGE = 10_000
 
 
-def _hits(matches, rank, offset, limit):
-    """One query: a slice of the best matches, each carrying the number of all matches."""
-    total = matches.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    hits = list(
-        matches.annotate(rank=rank, total=Subquery(total, output_field=IntegerField()))
-        .defer(*{"search_vector", "search_stems"} & {f.name for f in matches.model._meta.fields})
-        .order_by("-rank", "pk")[offset : offset + limit]
+def _hits(visible, matches, rank, offset, limit, kept=None):
+    """A slice of the best matches and the number of all matches.
+
+    The order is found on the keys alone: one narrow query ranks every match and counts them in
+    the same pass (`_ranked`), then the slice's rows are read by their keys, from what the
+    visitor may see (`visible`: the matching is not done twice). With `kept` (what the ranking
+    depends on, for a source that is the same for every visitor) the ranking is kept per content
+    generation, like the totals of a directory (`koss.core.cache`)."""
+    total, ranked = _kept(kept, lambda: _ranked(matches, rank, offset, limit))
+    if not ranked:
+        return total, []
+    rows = (
+        visible.filter(pk__in=[pk for pk, _ in ranked])
+        .order_by()
+        .defer(*{"search_vector", "search_stems"} & {f.name for f in visible.model._meta.fields})
     )
-    return (hits[0].total if hits else 0), hits
+    by_pk = {row.pk: row for row in rows}
+    hits = []
+    for pk, score in ranked:
+        if pk in by_pk:
+            by_pk[pk].rank = score
+            hits.append(by_pk[pk])
+    return total, hits
 
 
-def _page(source, matches, rank, number, terms):
+def _ranked(matches, rank, offset, limit):
+    """(number of all matches, [(key, rank)] of the slice), best first, in one query: the window
+    count is taken in the same pass as the ranks, over keys and ranks only."""
+    rows = list(
+        matches.annotate(rank=rank, total=Window(Count("pk")))
+        .order_by("-rank", "pk")
+        .values_list("pk", "rank", "total")[offset : offset + limit]
+    )
+    return (rows[0][2] if rows else 0), [(pk, score) for pk, score, _ in rows]
+
+
+def _kept_for(source, *query):
+    """What a source's matches and their order depend on, where they may be kept for every
+    visitor: None for a source whose matches depend on who searches (documents)."""
+    if not source.same_for_everyone:
+        return None
+    return (source.model._meta.label, connection.vendor, *query)
+
+
+def _more(kept, *parts):
+    return None if kept is None else (*kept, *parts)
+
+
+def _count(matches, kept=None):
+    return _kept(kept, matches.count)
+
+
+def _kept(vary, compute):
+    """compute(), kept per content generation under `vary` where parts of pages are kept."""
+    seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
+    if vary is None or seconds <= 0:
+        return compute()
+    key = (
+        "koss:search:"
+        + hashlib.sha256("\x00".join(map(str, [current_generation(), *vary])).encode()).hexdigest()
+    )
+    return cache.get_or_set(key, compute, seconds)
+
+
+def _page(source, visible, matches, rank, number, terms, kept=None):
     try:
         # Bounded, so that no page number makes an offset the database cannot hold; a page past
         # the end gives the last page below.
         number = min(max(int(number), 1), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
-    total, hits = _hits(matches, rank, (number - 1) * PAGE_HITS, PAGE_HITS)
+    offset = (number - 1) * PAGE_HITS
+    total, hits = _hits(visible, matches, rank, offset, PAGE_HITS, _more(kept, offset, PAGE_HITS))
     if not hits and number > 1:
         # A page past the end, as a stale shared link may ask for: the last page instead.
-        total = matches.count()
+        total = _count(matches, kept)
         number = max(1, -(-total // PAGE_HITS))
-        total, hits = _hits(matches, rank, (number - 1) * PAGE_HITS, PAGE_HITS)
+        offset = (number - 1) * PAGE_HITS
+        total, hits = _hits(
+            visible, matches, rank, offset, PAGE_HITS, _more(kept, offset, PAGE_HITS)
+        )
     paginator = Paginator(range(total), PAGE_HITS)
     return Group(source, total, _results(source, hits, terms), paginator.get_page(number))
 
@@ -330,9 +401,11 @@ def _similar(query, user, kind):
                 if not source.similar_field or (kind and source.key != kind):
                     continue
                 name = source.similar_field
-                matches = source.queryset(user).filter(**{f"{name}__trigram_word_similar": query})
+                visible = source.queryset(user)
+                matches = visible.filter(**{f"{name}__trigram_word_similar": query})
                 rank = TrigramWordSimilarity(query, name)
-                total, hits = _hits(matches, rank, 0, OVERVIEW_HITS)
+                kept = _more(_kept_for(source, "similar", name, query), 0, OVERVIEW_HITS)
+                total, hits = _hits(visible, matches, rank, 0, OVERVIEW_HITS, kept)
                 if total:
                     groups.append(Group(source, total, _results(source, hits, [])))
     except DatabaseError:

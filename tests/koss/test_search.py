@@ -4,14 +4,17 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from koss.core.cache import start_new_generation
 from koss.core.demo import demo_pdf
+from koss.core.search import SOURCES
 from news.models import Article, Attachment
 from partners.models import Partner
 
 from ..advisory_board.conftest import VISIBLE, VISITORS, login, world  # noqa: F401 - fixtures
-from ..factories import make_article, make_partner, make_topic
+from ..factories import login_as, make_article, make_partner, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -360,3 +363,120 @@ def test_no_match_says_so(client):
     page = client.get(URL, {"q": "Quantenphysik"}).content.decode()
     assert "0 Treffer für „Quantenphysik“" in page
     assert "anderen oder kürzeren Begriff" in page
+
+
+# What a search keeps: the order and number of the matches of a type that is the same for every
+# visitor, per content generation (koss.core.cache); never what depends on who searches.
+
+
+@pytest.fixture
+def pages_rendered(settings):
+    """Every page rendered, never served whole from the page cache: what is kept of a search is
+    what these tests look at."""
+    settings.KOSS_PAGE_CACHE_SECONDS = 0
+
+
+def shown(client, query):
+    """Everything a search page shows of its hits: groups, counts, titles, snippets, pages."""
+    found = client.get(URL, query).context["found"]
+    return (
+        [
+            (
+                group.key,
+                group.total,
+                group.page_obj.number if group.page_obj else None,
+                [(r.label, r.title, r.url, str(r.snippet)) for r in group.results],
+            )
+            for group in [*found.groups, *found.similar_groups]
+        ],
+        found.suggestion,
+    )
+
+
+KEPT_QUERIES = [
+    {"q": "Protokoll"},
+    {"q": "Protokoll", "typ": "dokument"},
+    {"q": "Protokoll", "typ": "beitrag", "page": "2"},
+    {"q": "Protokoll", "typ": "partner"},
+    {"q": "Protokol Beirats"},
+    {"q": "Protokolle"},
+]
+
+
+def test_kept_rankings_show_every_visitor_what_a_fresh_search_shows(
+    world,  # noqa: F811
+    settings,
+    pages_rendered,
+):
+    from django.test import Client
+
+    for n in range(25):
+        make_article(f"Protokoll {n:02d}", teaser="Aus dem Protokoll des Beirats.")
+    make_partner("Protokollstelle", summary="Protokolle des Beirats.")
+    clients = {"anonymous": Client()}
+    for visitor, user in world["users"].items():
+        clients[visitor] = login_as(Client(), user)
+    # Staff first, so that whatever they may read would be in the kept rankings first.
+    order = ["staff", "member", "other_board_member", "former_member", "anonymous"]
+    settings.KOSS_FRAGMENT_CACHE_SECONDS = 0
+    fresh = {v: [shown(clients[v], q) for q in KEPT_QUERIES] for v in order}
+    settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
+    for _ in range(2):  # kept, then read from what was kept
+        for visitor in order:
+            assert [shown(clients[visitor], q) for q in KEPT_QUERIES] == fresh[visitor], visitor
+    assert fresh["staff"] != fresh["anonymous"]
+
+
+def ranking_queries(client, query):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(URL, query).status_code == 200
+    return [q["sql"] for q in captured if " OVER " in q["sql"]]
+
+
+def test_a_repeated_search_ranks_only_what_depends_on_the_searcher(
+    client, settings, pages_rendered
+):
+    settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
+    make_partner("Verein für Sozialplanung e.V.")
+    make_article("Fachtag Sozialplanung")
+    assert len(ranking_queries(client, {"q": "Sozialplanung"})) == len(SOURCES)
+    (again,) = ranking_queries(client, {"q": "Sozialplanung"})
+    assert "advisory_board_document" in again
+
+
+def test_an_edit_ranks_the_matches_anew(client, settings, pages_rendered):
+    settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
+    make_partner("Verein für Sozialplanung e.V.")
+    assert titles(client.get(URL, {"q": "Sozialplanung"})) == ["Verein für Sozialplanung e.V."]
+    make_partner("Fachstelle Sozialplanung")
+    start_new_generation()  # as every edit by staff does
+    assert set(titles(client.get(URL, {"q": "Sozialplanung"}))) == {
+        "Verein für Sozialplanung e.V.",
+        "Fachstelle Sozialplanung",
+    }
+
+
+def test_equal_ranks_follow_the_order_of_creation_page_by_page(client):
+    made = [make_article(f"Sozialplanung {n:02d}").title for n in range(25)]
+    first = titles(client.get(URL, {"q": "Sozialplanung", "typ": "beitrag"}))
+    second = titles(client.get(URL, {"q": "Sozialplanung", "typ": "beitrag", "page": "2"}))
+    assert first + second == made
+    assert titles(client.get(URL, {"q": "Sozialplanung"})) == made[:5]
+
+
+@pytest.mark.parametrize(
+    "query", [{"q": "Sozialplanung"}, {"q": "Sozialplanung", "typ": "beitrag"}]
+)
+def test_a_search_costs_the_same_queries_whatever_the_number_of_hits(client, query):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, query).status_code == 200
+        return len(captured)
+
+    make_partner("Sozialplanung 0")
+    make_article("Sozialplanung 0")
+    few = queries()
+    for n in range(1, 30):
+        make_partner(f"Sozialplanung {n}")
+        make_article(f"Sozialplanung {n}")
+    assert queries() == few
