@@ -118,12 +118,14 @@ def beginning(text):
 def _passage(text, tokens, start, end, marked):
     end = min(end, len(tokens))
     parts = ["… " if start else ""]
-    for i in range(start, end):
+    # Escaping works letter by letter: the text between two marked words is escaped in one piece.
+    position = tokens[start].start()
+    for i in sorted(i for i in marked if start <= i < end):
         token = tokens[i]
-        if i > start:
-            parts.append(escape(text[tokens[i - 1].end() : token.start()]))
-        word = escape(token.group())
-        parts.append(f"<mark>{word}</mark>" if i in marked else word)
+        parts.append(escape(text[position : token.start()]))
+        parts.append(f"<mark>{escape(token.group())}</mark>")
+        position = token.end()
+    parts.append(escape(text[position : tokens[end - 1].end()]))
     tail = text[tokens[end - 1].end() :]
     if end < len(tokens):
         parts.append(" …")
