@@ -21,12 +21,10 @@ the totals of a directory are (`koss.core.cache`): a repeated search, or the nex
 instead of ranking again, and no edit is ever followed by a ranking from before it.
 """
 
-import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -40,7 +38,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, StrIndex
 
 from . import search_spelling
-from .cache import cache, current_generation
+from .cache import kept_value
 from .models import SearchWord
 from .search_words import beginning, passages, plain, query_terms, stems_text
 
@@ -284,15 +282,11 @@ def _count(matches, kept=None):
 
 
 def _kept(vary, compute):
-    """compute(), kept per content generation under `vary` where parts of pages are kept."""
-    seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
-    if vary is None or seconds <= 0:
+    """compute(), kept per content generation under `vary`; computed each time for a source
+    whose matches depend on who searches (`vary` None)."""
+    if vary is None:
         return compute()
-    key = (
-        "koss:search:"
-        + hashlib.sha256("\x00".join(map(str, [current_generation(), *vary])).encode()).hexdigest()
-    )
-    return cache.get_or_set(key, compute, seconds)
+    return kept_value(["search", *vary], compute)
 
 
 def _page(source, visible, matches, rank, number, terms, kept=None):
