@@ -164,7 +164,7 @@ def search(query, user, kind="", page=None):
         visible = source.queryset(user)
         matches = visible.filter(_match(terms, full_text, source))
         rank = _rank(terms, full_text)
-        kept = _kept_for(source, "match", terms)
+        kept = _kept_for(source, user, "match", terms)
         if kind and source.key != kind:
             found.groups.append(Group(source, _count(matches, kept), []))
         elif kind:
@@ -265,12 +265,18 @@ def _ranked(matches, rank, offset, limit):
     return (rows[0][2] if rows else 0), [(pk, score) for pk, score, _ in rows]
 
 
-def _kept_for(source, *query):
-    """What a source's matches and their order depend on, where they may be kept for every
-    visitor: None for a source whose matches depend on who searches (documents)."""
-    if not source.same_for_everyone:
+def _kept_for(source, user, *query):
+    """What a source's matches and their order depend on, where they may be kept: for every
+    visitor, or for a source whose matches depend on who searches (documents), for visitors who
+    are not logged in, who all see the same; None for a logged-in person's search of such a
+    source."""
+    if source.same_for_everyone:
+        audience = "everyone"
+    elif not user.is_authenticated:
+        audience = "anonymous"
+    else:
         return None
-    return (source.model._meta.label, connection.vendor, *query)
+    return (source.model._meta.label, connection.vendor, audience, *query)
 
 
 def _more(kept, *parts):
@@ -398,7 +404,7 @@ def _similar(query, user, kind):
                 visible = source.queryset(user)
                 matches = visible.filter(**{f"{name}__trigram_word_similar": query})
                 rank = TrigramWordSimilarity(query, name)
-                kept = _more(_kept_for(source, "similar", name, query), 0, OVERVIEW_HITS)
+                kept = _more(_kept_for(source, user, "similar", name, query), 0, OVERVIEW_HITS)
                 total, hits = _hits(visible, matches, rank, 0, OVERVIEW_HITS, kept)
                 if total:
                     groups.append(Group(source, total, _results(source, hits, [])))

@@ -433,14 +433,24 @@ def ranking_queries(client, query):
     return [q["sql"] for q in captured if " OVER " in q["sql"]]
 
 
-def test_a_repeated_search_ranks_only_what_depends_on_the_searcher(
-    client, settings, pages_rendered
+def test_a_repeated_search_ranks_again_only_what_depends_on_a_logged_in_searcher(
+    client,
+    world,  # noqa: F811
+    settings,
+    pages_rendered,
 ):
+    from django.test import Client
+
     settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
     make_partner("Verein für Sozialplanung e.V.")
     make_article("Fachtag Sozialplanung")
+    member = login_as(Client(), world["users"]["member"])
+    # Visitors who are not logged in all see the same, documents included.
     assert len(ranking_queries(client, {"q": "Sozialplanung"})) == len(SOURCES)
-    (again,) = ranking_queries(client, {"q": "Sozialplanung"})
+    assert ranking_queries(client, {"q": "Sozialplanung"}) == []
+    # What a member finds among the board's documents is the member's own.
+    assert len(ranking_queries(member, {"q": "Sozialplanung"})) == 1
+    (again,) = ranking_queries(member, {"q": "Sozialplanung"})
     assert "advisory_board_document" in again
 
 
