@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -134,7 +135,11 @@ def search(request):
     found, query, kind = None, "", ""
     if form.is_valid():
         query, kind = form.cleaned_data["q"], form.cleaned_data["typ"]
-        found = run_search(query, request.user, kind=kind, page=request.GET.get("page"))
+        # Searched only when the page's content is not among the kept parts of pages (visitors
+        # who are not logged in all find the same).
+        found = SimpleLazyObject(
+            lambda: run_search(query, request.user, kind=kind, page=request.GET.get("page"))
+        )
     return render(
         request,
         "search.html",
@@ -143,7 +148,7 @@ def search(request):
             "query": query,
             "kind": kind,
             "found": found,
-            "results": found.results if found else [],
+            "results": SimpleLazyObject(lambda: found.results if found else []),
         },
     )
 

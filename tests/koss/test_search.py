@@ -490,3 +490,25 @@ def test_a_search_costs_the_same_queries_whatever_the_number_of_hits(client, que
         make_partner(f"Sozialplanung {n}")
         make_article(f"Sozialplanung {n}")
     assert queries() == few
+
+
+def test_the_search_page_is_kept_for_visitors_who_are_not_logged_in_alone(
+    client,
+    world,  # noqa: F811
+    settings,
+    pages_rendered,
+    django_assert_num_queries,
+):
+    from django.test import Client
+
+    settings.KOSS_FRAGMENT_CACHE_SECONDS = 300
+    member = login_as(Client(), world["users"]["member"])
+    query = {"q": "Protokoll"}
+    page = client.get(URL, query).content.decode()
+    with django_assert_num_queries(1):  # the generation
+        assert client.get(URL, query).content.decode() == page
+    for _ in range(2):
+        member_page = member.get(URL, query).content.decode()
+        assert "Protokoll für Mitglieder" in member_page
+    assert "Protokoll für Mitglieder" not in page
+    assert "Protokoll für Mitglieder" not in client.get(URL, query).content.decode()
