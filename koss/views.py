@@ -51,13 +51,8 @@ def home(request):
     def articles():
         return Article.objects.published().defer("body", "search_vector", "search_stems")
 
-    @cache
-    def latest_news():
-        return articles()[:HOME_NEWS]
-
-    @cache
-    def next_events():
-        return articles().upcoming_events()[:HOME_EVENTS]
+    latest_news = SimpleLazyObject(lambda: articles()[:HOME_NEWS])
+    next_events = SimpleLazyObject(lambda: articles().upcoming_events()[:HOME_EVENTS])
 
     @cache
     def next_meeting():

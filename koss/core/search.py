@@ -25,6 +25,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -232,19 +233,24 @@ MAX_PAGE = 10_000
 def _hits(visible, matches, rank, offset, limit, kept=None):
     """A slice of the best matches and the number of all matches.
 
-    The order is found on the keys alone: one narrow query ranks every match and counts them in
-    the same pass (`_ranked`), then the slice's rows are read by their keys, from what the
-    visitor may see (`visible`: the matching is not done twice). With `kept` (what the ranking
-    depends on, for a source that is the same for every visitor) the ranking is kept per content
-    generation, like the totals of a directory (`koss.core.cache`)."""
+    With `kept` (what the ranking depends on, where it may be kept) and parts of pages kept, the
+    ranking is kept per content generation, like the totals of a directory (`koss.core.cache`):
+    one narrow query ranks every match and counts them in the same pass (`_ranked`), on keys and
+    ranks alone, which is what is kept, and the slice's rows are read by their keys from what the
+    visitor may see (`visible`: the matching is not done twice). Otherwise one query ranks,
+    counts and reads the slice."""
+    search_fields = {"search_vector", "search_stems"} & {f.name for f in visible.model._meta.fields}
+    if kept is None or settings.KOSS_FRAGMENT_CACHE_SECONDS <= 0:
+        hits = list(
+            matches.annotate(rank=rank, total=Window(Count("pk")))
+            .defer(*search_fields)
+            .order_by("-rank", "pk")[offset : offset + limit]
+        )
+        return (hits[0].total if hits else 0), hits
     total, ranked = _kept(kept, lambda: _ranked(matches, rank, offset, limit))
     if not ranked:
         return total, []
-    rows = (
-        visible.filter(pk__in=[pk for pk, _ in ranked])
-        .order_by()
-        .defer(*{"search_vector", "search_stems"} & {f.name for f in visible.model._meta.fields})
-    )
+    rows = visible.filter(pk__in=[pk for pk, _ in ranked]).order_by().defer(*search_fields)
     by_pk = {row.pk: row for row in rows}
     hits = []
     for pk, score in ranked:
