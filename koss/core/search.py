@@ -34,7 +34,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection, connections, migrations, transaction
-from django.db.models import Count, F, Func, Q, TextField, Value, Window
+from django.db.models import Count, F, Func, IntegerField, Q, Subquery, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, StrIndex
 
@@ -241,8 +241,11 @@ def _hits(visible, matches, rank, offset, limit, kept=None):
     counts and reads the slice."""
     search_fields = {"search_vector", "search_stems"} & {f.name for f in visible.model._meta.fields}
     if kept is None or settings.KOSS_FRAGMENT_CACHE_SECONDS <= 0:
+        # The total as a subquery of its own: a window count would carry every matching row
+        # whole through the sort.
+        total = matches.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
         hits = list(
-            matches.annotate(rank=rank, total=Window(Count("pk")))
+            matches.annotate(rank=rank, total=Subquery(total, output_field=IntegerField()))
             .defer(*search_fields)
             .order_by("-rank", "pk")[offset : offset + limit]
         )

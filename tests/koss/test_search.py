@@ -430,7 +430,7 @@ def test_kept_rankings_show_every_visitor_what_a_fresh_search_shows(
 def ranking_queries(client, query):
     with CaptureQueriesContext(connection) as captured:
         assert client.get(URL, query).status_code == 200
-    return [q["sql"] for q in captured if " OVER " in q["sql"]]
+    return [q["sql"] for q in captured if ' AS "rank"' in q["sql"]]
 
 
 def test_a_repeated_search_ranks_again_only_what_depends_on_a_logged_in_searcher(
