@@ -1,5 +1,5 @@
-"""Public pages kept for anonymous visitors, and parts of pages kept for everyone, per content
-generation.
+"""Public pages kept for anonymous visitors, parts of pages kept for everyone and members' own
+pages kept for each member, per content generation.
 
 The content generation names the state of the content. Every change made on the site (any
 successful POST of a logged-in person) and every command that writes content starts a new one; so
@@ -22,8 +22,9 @@ Three mechanisms use it:
   context processor `generation_context` provides both values), and the totals of a directory's
   filters (`KeptCountPaginator`), kept the same way;
 - members' pages (`kept_for_person`): one member's page, kept for that member alone, for the
-  generation, the day and the visit, in the memory of the server process (never in Redis). Members change what members see (a reply, a vote, a
-  comment), so every change a logged-in person makes starts a new generation, not only staff's.
+  generation, the day and the visit, in the memory of the server process (never in Redis).
+  Members change what members see (a reply, a vote, a comment), so every change a logged-in
+  person makes starts a new generation, not only staff's.
 """
 
 import hashlib
@@ -171,8 +172,9 @@ def kept_for_person(request, vary, render):
     """The page `render()` makes for the logged-in member of this request, kept for them alone.
 
     A kept page is served only to the same login, with the same CSRF cookie (its forms carry a
-    token of its secret), in the same generation, on the same day (memberships and date polls end with
-    a day) and with the same `vary` (what the page reads of the person's visit and the query).
+    token of its secret), in the same generation, on the same day (memberships and date polls
+    end with a day) and with the same `vary` (what the page reads of the person's visit and the
+    query).
     Staff and pages with messages to show get a page rendered for them; so does everyone while
     parts of pages are not kept.
     """
