@@ -488,3 +488,22 @@ def test_a_kept_members_page_ends_with_the_membership_and_the_vote(
         page = member.get(url).content.decode()
         assert "Ihre Mitgliedschaft im Beirat ist beendet" in page
         assert "Protokoll für Mitglieder" not in page
+
+
+def test_logging_in_changes_nothing_and_keeps_the_stored_pages(
+    client,
+    world,  # noqa: F811
+    django_assert_num_queries,
+):
+    make_partner("Stadtliga Jena")
+    visitor = client.__class__()
+    stored = visitor.get("/partner/").content
+    member = client.__class__()
+    member.get("/konto/login/")
+    response = member.post(
+        "/konto/login/",
+        {"login": world["users"]["member"].email, "password": "correct-horse-battery"},
+    )
+    assert response.status_code == 302 and "_auth_user_id" in member.session
+    with django_assert_num_queries(1):  # the content generation: still the same
+        assert visitor.get("/partner/").content == stored

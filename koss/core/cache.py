@@ -2,7 +2,7 @@
 pages kept for each member, per content generation.
 
 The content generation names the state of the content. Every change made on the site (any
-successful POST of a logged-in person) and every command that writes content starts a new one; so
+successful POST of a person who was logged in before it) and every command that writes content starts a new one; so
 does the moment something changes by itself (a scheduled article or document appears, a meeting
 begins), which the apps register with `register_scheduled_change()`. Whatever is kept belongs to
 one generation and is never served in another: no visitor sees a page from before an edit.
@@ -246,7 +246,8 @@ class AnonymousPageCacheMiddleware:
 
         user = getattr(request, "user", None)
         logged_in = user is not None and user.is_authenticated
-        if request.method == "POST" and logged_in and response.status_code < 400:
+        # A logging in (a POST without a session before it) changes no content.
+        if request.method == "POST" and logged_in and not anonymous and response.status_code < 400:
             start_new_generation()
         if logged_in:
             # Pages of logged-in people stay out of shared caches.
