@@ -24,9 +24,15 @@ class ArticleFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The filter of the published articles: its years are the same for every visitor.
-        years = kept_value(["article-years"], lambda: years_with_articles(self.queryset))
-        self.filters["year"].extra["choices"] = [(str(year), str(year)) for year in years]
+        # The filter of the published articles: its years are the same for every visitor, and
+        # read only when the form is shown or a year is asked for.
+        articles = self.queryset
+
+        def years():
+            kept = kept_value(["article-years"], lambda: years_with_articles(articles))
+            return [(str(year), str(year)) for year in kept]
+
+        self.filters["year"].extra["choices"] = years
 
 
 def years_with_articles(articles):

@@ -1,11 +1,14 @@
+from functools import cache
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from koss.core.cache import KeptCountPaginator, filter_query, kept_value, public_page
+from koss.core.cache import KeptCountPaginator, filter_query, public_page
 from koss.core.calendars import ics_response, new_calendar, new_event
 from koss.core.files import file_response, image_response
 from koss.core.images import rendition_name
@@ -21,16 +24,22 @@ ARTICLES_PER_PAGE = 10
 
 @public_page(query=[*ArticleFilter.base_filters, "page"])
 def article_list(request):
+    # The page's content is one kept part of it; its total, which gives the page number, is kept
+    # on its own. What the content reads is read only when it is not kept.
     filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
     query = filter_query(request)
     articles = filterset.qs.defer("body", "search_vector", "search_stems")
-    # Upcoming events come first, above the pages; the rest follows as always, latest first.
-    upcoming_events = kept_value(
-        ["upcoming-events", query], lambda: list(articles.upcoming_events())
-    )
     page = KeptCountPaginator(
         articles.without_upcoming_events(), ARTICLES_PER_PAGE, vary=["articles", query]
     ).get_page(request.GET.get("page"))
+
+    @cache
+    def events():
+        return list(articles.upcoming_events())
+
+    # Upcoming events come first, above the pages; the rest follows as always, latest first.
+    upcoming_events = SimpleLazyObject(lambda: events() if page.number == 1 else [])
+
     return render(
         request,
         "news/article_list.html",
@@ -38,9 +47,9 @@ def article_list(request):
             "filter": filterset,
             "filter_query": query,
             "page_obj": page,
-            "upcoming_events": upcoming_events if page.number == 1 else [],
-            "article_count": len(upcoming_events) + page.paginator.count,
-            "is_filtered": filterset.form.has_changed(),
+            "upcoming_events": upcoming_events,
+            "article_count": lambda: len(events()) + page.paginator.count,
+            "is_filtered": lambda: filterset.form.has_changed(),
         },
     )
 

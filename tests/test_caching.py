@@ -507,3 +507,32 @@ def test_logging_in_changes_nothing_and_keeps_the_stored_pages(
     assert response.status_code == 302 and "_auth_user_id" in member.session
     with django_assert_num_queries(1):  # the content generation: still the same
         assert visitor.get("/partner/").content == stored
+
+
+def test_a_rendered_news_list_reads_its_total_and_one_kept_part(
+    client, settings, monkeypatch, django_assert_num_queries
+):
+    """Without the page cache, the news list is rendered from two kept values: its total (which
+    gives the page number) and its content, read in one piece."""
+    from django.core.cache import caches
+
+    settings.KOSS_PAGE_CACHE_SECONDS = 0
+    make_article("Erster Beitrag", kind="pressemitteilung")
+    make_article("Zweiter Beitrag", kind="pressemitteilung")
+    make_article("Eine Meldung", kind="meldung")
+    first = client.get("/aktuelles/?kind=pressemitteilung").content.decode()
+    reads = []
+    pages = caches["pages"]
+    original = pages.get
+
+    def counted(key, *args, **kwargs):
+        reads.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(pages, "get", counted)
+    with django_assert_num_queries(1):  # the content generation
+        second = client.get("/aktuelles/?kind=pressemitteilung").content.decode()
+    assert len(reads) == 2, reads
+    assert second == first
+    assert "2 Beiträge" in second and "Zweiter Beitrag" in second
+    assert "Eine Meldung" not in second
