@@ -100,7 +100,7 @@ scale-drill: $(VENV)/.installed-dev
 # production.
 CACHED_TESTS := tests/partners/test_views.py tests/partners/test_map.py tests/news/test_views.py \
 	tests/news/test_visibility.py tests/advisory_board/test_access.py tests/koss/test_site.py \
-	tests/koss/test_search.py tests/koss/test_easy_read.py
+	tests/koss/test_search.py tests/koss/test_easy_read.py tests/news/test_events.py
 
 test: $(VENV)/.installed-dev browser validator
 	$(TEST_ENV) $(PYTEST) -m "not timing"
