@@ -24,32 +24,42 @@ ARTICLES_PER_PAGE = 10
 
 @public_page(query=[*ArticleFilter.base_filters, "page"])
 def article_list(request):
-    # The page's content is one kept part of it; its total, which gives the page number, is kept
-    # on its own. What the content reads is read only when it is not kept.
-    filterset = ArticleFilter(request.GET, queryset=Article.objects.published())
+    # The page's content is one kept part of it, for its filters and page number: what it reads
+    # is read only when that part is not kept. A page number asked for is checked against the
+    # total (kept on its own); without one, it is the first page.
     query = filter_query(request)
-    articles = filterset.qs.defer("body", "search_vector", "search_stems")
-    page = KeptCountPaginator(
-        articles.without_upcoming_events(), ARTICLES_PER_PAGE, vary=["articles", query]
-    ).get_page(request.GET.get("page"))
+
+    @cache
+    def filterset():
+        return ArticleFilter(request.GET, queryset=Article.objects.published())
+
+    @cache
+    def articles():
+        return filterset().qs.defer("body", "search_vector", "search_stems")
+
+    @cache
+    def page():
+        return KeptCountPaginator(
+            articles().without_upcoming_events(), ARTICLES_PER_PAGE, vary=["articles", query]
+        ).get_page(request.GET.get("page"))
 
     @cache
     def events():
-        return list(articles.upcoming_events())
+        return list(articles().upcoming_events())
 
-    # Upcoming events come first, above the pages; the rest follows as always, latest first.
-    upcoming_events = SimpleLazyObject(lambda: events() if page.number == 1 else [])
-
+    number = page().number if request.GET.get("page") else 1
     return render(
         request,
         "news/article_list.html",
         {
-            "filter": filterset,
+            "filter": SimpleLazyObject(filterset),
             "filter_query": query,
-            "page_obj": page,
-            "upcoming_events": upcoming_events,
-            "article_count": lambda: len(events()) + page.paginator.count,
-            "is_filtered": lambda: filterset.form.has_changed(),
+            "page_number": number,
+            "page_obj": SimpleLazyObject(page),
+            # Upcoming events come first, above the pages; the rest follows, latest first.
+            "upcoming_events": SimpleLazyObject(lambda: events() if number == 1 else []),
+            "article_count": lambda: len(events()) + page().paginator.count,
+            "is_filtered": lambda: filterset().form.has_changed(),
         },
     )
 

@@ -509,30 +509,40 @@ def test_logging_in_changes_nothing_and_keeps_the_stored_pages(
         assert visitor.get("/partner/").content == stored
 
 
-def test_a_rendered_news_list_reads_its_total_and_one_kept_part(
+def test_a_rendered_news_list_reads_one_kept_part_and_for_a_later_page_its_total(
     client, settings, monkeypatch, django_assert_num_queries
 ):
-    """Without the page cache, the news list is rendered from two kept values: its total (which
-    gives the page number) and its content, read in one piece."""
+    """Without the page cache, the news list is rendered from its content kept in one piece; a
+    page number asked for is checked against the list's total, kept on its own."""
     from django.core.cache import caches
 
     settings.KOSS_PAGE_CACHE_SECONDS = 0
-    make_article("Erster Beitrag", kind="pressemitteilung")
-    make_article("Zweiter Beitrag", kind="pressemitteilung")
+    for number in range(12):
+        make_article(f"Pressemitteilung {number:02d}", kind="pressemitteilung")
     make_article("Eine Meldung", kind="meldung")
-    first = client.get("/aktuelles/?kind=pressemitteilung").content.decode()
+    pages = {
+        url: client.get(url).content.decode()
+        for url in ("/aktuelles/?kind=pressemitteilung", "/aktuelles/?kind=pressemitteilung&page=2")
+    }
     reads = []
-    pages = caches["pages"]
-    original = pages.get
+    store = caches["pages"]
+    original = store.get
 
     def counted(key, *args, **kwargs):
         reads.append(key)
         return original(key, *args, **kwargs)
 
-    monkeypatch.setattr(pages, "get", counted)
-    with django_assert_num_queries(1):  # the content generation
-        second = client.get("/aktuelles/?kind=pressemitteilung").content.decode()
-    assert len(reads) == 2, reads
-    assert second == first
-    assert "2 Beiträge" in second and "Zweiter Beitrag" in second
-    assert "Eine Meldung" not in second
+    monkeypatch.setattr(store, "get", counted)
+    for url, kept_reads in (
+        ("/aktuelles/?kind=pressemitteilung", 1),
+        ("/aktuelles/?kind=pressemitteilung&page=2", 2),
+    ):
+        reads.clear()
+        with django_assert_num_queries(1):  # the content generation
+            page = client.get(url).content.decode()
+        assert len(reads) == kept_reads, (url, reads)
+        assert page == pages[url]
+        assert "12 Beiträge" in page and "Eine Meldung" not in page
+    assert "Pressemitteilung 11" in pages["/aktuelles/?kind=pressemitteilung"]
+    assert "Pressemitteilung 01" in pages["/aktuelles/?kind=pressemitteilung&page=2"]
+    assert "Aktuelles – Seite 2" in pages["/aktuelles/?kind=pressemitteilung&page=2"]
