@@ -306,8 +306,15 @@ class Article(Searchable):
                 "articleSection": self.get_kind_display(),
                 "inLanguage": "de",
             }
-        if self.image:
-            data["image"] = public_url(reverse("news:image", kwargs={"slug": self.slug}))
+        renditions = self.current_renditions
+        if renditions:
+            # The widest rendition, as the page offers it: never the original, which can weigh
+            # 20 MB; none while there is no rendition.
+            width = renditions["widths"][-1]
+            data["image"] = public_url(
+                reverse("news:rendition", args=[self.slug, width, renditions["fallback"]])
+                + f"?v={self.image_version}"
+            )
         return data
 
     def save(self, *args, **kwargs):

@@ -5,10 +5,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 
 from news.models import Article
 
-from ..factories import make_article
+from ..factories import camera_photo, make_article
 from ..partners.test_opendata import json_ld
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +61,23 @@ def test_event_notice_is_an_event_with_start_end_and_place(client):
         "address": "Augustinerkloster, Erfurt",
     }
     assert data["organizer"]["@type"] == "Organization"
+
+
+def test_the_image_named_is_the_widest_rendition_never_the_original(
+    django_capture_on_commit_callbacks, client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(
+            kind=Article.Kind.NEWS,
+            image=ContentFile(camera_photo(), name="IMG_0042.JPG"),
+            image_alt="Der Beirat tagt",
+        )
+    article.refresh_from_db()
+    image = json_ld(client.get(article.get_absolute_url()))["image"]
+    assert image.startswith(f"https://koss.example.org/aktuelles/{article.slug}/bild/1600.jpg?v=")
+    response = client.get(image.removeprefix("https://koss.example.org"))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+
+    # Stored past the portal, until make_photo_renditions has run: no image rather than 20 MB.
+    Article.objects.filter(pk=article.pk).update(image_renditions={})
+    assert "image" not in json_ld(client.get(article.get_absolute_url()))
