@@ -6,15 +6,13 @@ controls, code or the page's frame), whole words only, German endings included (
 it the published terms and keeps its result like a part of a page, per content generation.
 """
 
-import hashlib
 import re
 from functools import lru_cache
 from html import escape
 
-from django.conf import settings
 from django.urls import reverse
 
-from .core.cache import cache, current_generation
+from .core.cache import kept_value
 
 # Endings of German nouns and adjectives after the form as written: "Beirat·s", "Träger·n",
 # "frei·en". Forms whose stem changes ("Beiräte", "Kreisligen") staff list themselves.
@@ -135,19 +133,10 @@ def published_terms():
             for term in Term.objects.published().only("name", "slug", "forms")
         ]
 
-    seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
-    if seconds <= 0:
-        return load()
-    return cache.get_or_set(f"koss:glossary:terms:{current_generation()}", load, seconds)
+    return kept_value(["glossary-terms"], load)
 
 
 def link_first_uses(html):
     """`html` with the first use of each published term linked to the glossary; kept per
     content generation, so a page rendered again costs one read of the cache."""
-    seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
-    if seconds <= 0:
-        return link_terms(html, published_terms())
-    digest = hashlib.sha256(f"{current_generation()}\x00{html}".encode()).hexdigest()
-    return cache.get_or_set(
-        f"koss:glossary:html:{digest}", lambda: link_terms(html, published_terms()), seconds
-    )
+    return kept_value(["glossary-html", html], lambda: link_terms(html, published_terms()))
