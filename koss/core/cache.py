@@ -163,9 +163,13 @@ def kept_value(vary, compute):
     seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
     if seconds <= 0:
         return compute()
+    return cache.get_or_set(_kept_key("value", vary), compute, seconds)
+
+
+def _kept_key(kind, vary):
+    """The key of what is kept for the current generation and `vary`."""
     parts = [current_generation(), *vary]
-    key = "koss:value:" + hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()
-    return cache.get_or_set(key, compute, seconds)
+    return f"koss:{kind}:" + hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()
 
 
 def kept_for_person(request, vary, render):
@@ -190,8 +194,7 @@ def kept_for_person(request, vary, render):
         or len(messages.get_messages(request))
     ):
         return render()
-    parts = [current_generation(), user.pk, timezone.localdate(), secret, request.path, *vary]
-    key = "koss:person:" + hashlib.sha256("\x00".join(map(str, parts)).encode()).hexdigest()
+    key = _kept_key("person", [user.pk, timezone.localdate(), secret, request.path, *vary])
     response = personal.get(key)
     if response is None:
         response = render()
