@@ -310,10 +310,8 @@ class Article(Searchable):
         if renditions:
             # The widest rendition, as the page offers it: never the original, which can weigh
             # 20 MB; none while there is no rendition.
-            width = renditions["widths"][-1]
             data["image"] = public_url(
-                reverse("news:rendition", args=[self.slug, width, renditions["fallback"]])
-                + f"?v={self.image_version}"
+                self.rendition_url(renditions["widths"][-1], renditions["fallback"])
             )
         return data
 
@@ -344,23 +342,28 @@ class Article(Searchable):
         renditions = self.current_renditions
         if renditions is None:
             return None
-        version = f"?v={self.image_version}"
-
-        def url(width, extension):
-            return reverse("news:rendition", args=[self.slug, width, extension]) + version
 
         def srcset(extension):
-            return ", ".join(f"{url(width, extension)} {width}w" for width in renditions["widths"])
+            return ", ".join(
+                f"{self.rendition_url(width, extension)} {width}w" for width in renditions["widths"]
+            )
 
         fallback = renditions["fallback"]
         middle = [width for width in renditions["widths"] if width <= RENDITION_WIDTHS[1]]
         return {
             "webp_srcset": srcset("webp"),
             "srcset": srcset(fallback),
-            "src": url((middle or renditions["widths"])[-1], fallback),
+            "src": self.rendition_url((middle or renditions["widths"])[-1], fallback),
             "width": renditions["width"],
             "height": renditions["height"],
         }
+
+    def rendition_url(self, width, extension):
+        """The address of a rendition of the image as it is now, with its version."""
+        return (
+            reverse("news:rendition", args=[self.slug, width, extension])
+            + f"?v={self.image_version}"
+        )
 
     @property
     def image_version(self):
