@@ -3,8 +3,8 @@
 // JavaScript catalogue (locale/de/LC_MESSAGES/djangojs.po): extensions add their menu items
 // after the default ones and before the menu is built, so the names are German from the start.
 // For screen readers it also hides the icons' ligature names ("format_bold") behind the German
-// name and names the editing area after the field's label, with the field's help as its
-// description.
+// name, says which buttons cannot act at the moment, and names the editing area after the field's
+// label, with the field's help as its description.
 import { Extension } from "django-prose-editor/editor"
 
 const gettext = window.gettext || ((text) => text)
@@ -48,6 +48,21 @@ function hideIconName(button) {
   button.replaceChildren(icon)
 }
 
+// The menu marks a button that cannot act at the moment (undo with nothing to undo) with the class
+// "disabled" alone, so screen readers announced it as usable. Its state is kept in aria-disabled,
+// which also exempts the faded button from the contrast rule for inactive controls.
+function announceDisabledButtons(editorElement) {
+  const announce = (button) => {
+    button.setAttribute("aria-disabled", String(button.classList.contains("disabled")))
+  }
+  editorElement.querySelectorAll(".prose-menubar__button").forEach(announce)
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      if (change.target.classList.contains("prose-menubar__button")) announce(change.target)
+    }
+  }).observe(editorElement, { subtree: true, attributes: true, attributeFilter: ["class"] })
+}
+
 function nameEditingArea(editor) {
   const area = editor.view.dom
   const textarea = area.closest(".prose-editor")?.querySelector("textarea")
@@ -75,9 +90,10 @@ export const GermanMenu = Extension.create({
 
   onCreate() {
     nameEditingArea(this.editor)
-    for (const button of this.editor.view.dom.closest(".prose-editor")?.querySelectorAll(".prose-menubar__button") ?? []) {
-      hideIconName(button)
-    }
+    const editorElement = this.editor.view.dom.closest(".prose-editor")
+    if (!editorElement) return
+    editorElement.querySelectorAll(".prose-menubar__button").forEach(hideIconName)
+    announceDisabledButtons(editorElement)
   },
 
   addMenuItems({ menu }) {
