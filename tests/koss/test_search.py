@@ -1,4 +1,5 @@
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -6,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from koss.core.cache import start_new_generation
 from koss.core.demo import demo_pdf
@@ -61,8 +63,13 @@ def test_text_inside_public_pdf_attachments_is_found(client):
     )
 
 
-def test_attachments_of_drafts_are_not_found(client):
-    article = make_article("Entwurf", status=Article.Status.DRAFT)
+@pytest.mark.parametrize(
+    "unpublished",
+    [{"status": Article.Status.DRAFT}, {"publish_at": timezone.now() + timedelta(days=1)}],
+    ids=["draft", "scheduled"],
+)
+def test_attachments_of_unpublished_articles_are_not_found(client, unpublished):
+    article = make_article("Entwurf", **unpublished)
     Attachment.objects.create(
         article=article,
         title="Geheim",
