@@ -546,3 +546,31 @@ def test_a_rendered_news_list_reads_one_kept_part_and_for_a_later_page_its_total
     assert "Pressemitteilung 11" in pages["/aktuelles/?kind=pressemitteilung"]
     assert "Pressemitteilung 01" in pages["/aktuelles/?kind=pressemitteilung&page=2"]
     assert "Aktuelles – Seite 2" in pages["/aktuelles/?kind=pressemitteilung&page=2"]
+
+
+def test_a_kept_value_costs_one_read_when_kept_and_one_write_more_when_not(db, monkeypatch):
+    from django.core.cache import caches
+
+    from koss.core.cache import kept_value
+
+    store = caches["pages"]
+    calls = []
+    for name in ("get", "set", "add", "get_or_set"):
+        original = getattr(store, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, counted)
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return 0  # a value that reads as false is kept too
+
+    assert kept_value(["total", "rund"], compute) == 0
+    assert calls == ["get", "set"] and computed == [1]
+    calls.clear()
+    assert kept_value(["total", "rund"], compute) == 0
+    assert calls == ["get"] and computed == [1]

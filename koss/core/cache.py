@@ -54,6 +54,7 @@ store = ConnectionProxy(caches, "default")
 personal = ConnectionProxy(caches, "members")
 
 GENERATION_KEY = "koss:content-generation"
+_MISSING = object()
 # Without anything scheduled, a generation is still renewed after this long.
 LONGEST_GENERATION = 24 * 60 * 60
 
@@ -163,7 +164,14 @@ def kept_value(vary, compute):
     seconds = settings.KOSS_FRAGMENT_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    return cache.get_or_set(_kept_key("value", vary), compute, seconds)
+    # get and set, not get_or_set: that reads a value it has just stored once more, a third
+    # round trip for a value two requests may compute alike.
+    key = _kept_key("value", vary)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
 
 
 def _kept_key(kind, vary):
