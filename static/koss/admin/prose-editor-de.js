@@ -51,16 +51,16 @@ function hideIconName(button) {
 // The menu marks a button that cannot act at the moment (undo with nothing to undo) with the class
 // "disabled" alone, so screen readers announced it as usable. Its state is kept in aria-disabled,
 // which also exempts the faded button from the contrast rule for inactive controls.
-function announceDisabledButtons(editorElement) {
+function announceDisabledButtons(menubar) {
   const announce = (button) => {
     button.setAttribute("aria-disabled", String(button.classList.contains("disabled")))
   }
-  editorElement.querySelectorAll(".prose-menubar__button").forEach(announce)
+  menubar.querySelectorAll(".prose-menubar__button").forEach(announce)
   new MutationObserver((changes) => {
     for (const change of changes) {
       if (change.target.classList.contains("prose-menubar__button")) announce(change.target)
     }
-  }).observe(editorElement, { subtree: true, attributes: true, attributeFilter: ["class"] })
+  }).observe(menubar, { subtree: true, attributes: true, attributeFilter: ["class"] })
 }
 
 function nameEditingArea(editor) {
@@ -93,7 +93,8 @@ export const GermanMenu = Extension.create({
     const editorElement = this.editor.view.dom.closest(".prose-editor")
     if (!editorElement) return
     editorElement.querySelectorAll(".prose-menubar__button").forEach(hideIconName)
-    announceDisabledButtons(editorElement)
+    const menubar = editorElement.querySelector(".prose-menubar")
+    if (menubar) announceDisabledButtons(menubar)
   },
 
   addMenuItems({ menu }) {
