@@ -227,6 +227,22 @@ def test_lockouts_used_codes_and_build_locks_hold_while_the_cache_is_stopped(
     guarded.assert_held()
 
 
+def test_kept_totals_and_rankings_are_computed_while_the_cache_is_stopped(production_caches):
+    """What is kept per generation (a search's rankings and totals, the news list's years) is
+    computed for every request while Redis is away, never taken as an empty value."""
+    for number in range(3):
+        make_article(
+            f"Fachtag Sozialplanung {number}",
+            publish_at=datetime.datetime(2025, 5, 1, tzinfo=datetime.UTC),
+        )
+    production_caches.stop()
+    for _ in range(2):
+        search = Client().get("/suche/", {"q": "Fachtag"}).content.decode()
+        assert "3 Beiträge" in search and "Fachtag Sozialplanung 2" in search
+        news = Client().get("/aktuelles/", {"year": "2025"}).content.decode()
+        assert "3 Beiträge" in news and "Fachtag Sozialplanung 0" in news
+
+
 def test_a_change_while_the_cache_is_away_is_not_undone_by_its_return(
     production_caches, monkeypatch
 ):

@@ -2,10 +2,11 @@
 pages kept for each member, per content generation.
 
 The content generation names the state of the content. Every change made on the site (any
-successful POST of a person who was logged in before it) and every command that writes content starts a new one; so
-does the moment something changes by itself (a scheduled article or document appears, a meeting
-begins), which the apps register with `register_scheduled_change()`. Whatever is kept belongs to
-one generation and is never served in another: no visitor sees a page from before an edit.
+successful POST of a person who was logged in before it) and every command that writes content
+starts a new one; so does the moment something changes by itself (a scheduled article or document
+appears, a meeting begins), which the apps register with `register_scheduled_change()`. Whatever
+is kept belongs to one generation and is never served in another: no visitor sees a page from
+before an edit.
 
 The generation is kept in the database (the default cache, `SharedStore`), where an outage of
 Redis cannot lose a new one and a Redis that returns with older data cannot bring an old one
@@ -54,7 +55,6 @@ store = ConnectionProxy(caches, "default")
 personal = ConnectionProxy(caches, "members")
 
 GENERATION_KEY = "koss:content-generation"
-_MISSING = object()
 # Without anything scheduled, a generation is still renewed after this long.
 LONGEST_GENERATION = 24 * 60 * 60
 
@@ -156,6 +156,9 @@ class KeptCountPaginator(Paginator):
     @cached_property
     def count(self):
         return kept_value(["count", *self.vary], lambda: Paginator.count.func(self))
+
+
+_MISSING = object()
 
 
 def kept_value(vary, compute):
